@@ -1,0 +1,64 @@
+# Catchment: `make run` serves the demo hub, `make test` runs the whole suite. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= auto
+PG_URL ?= postgres://postgres@127.0.0.1:5432/catchment
+
+.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Catchment needs Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install the pinned front-end libraries: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.package-lock.json
+	@mkdir -p catchment/static/vendor/world-atlas
+	cp node_modules/world-atlas/countries-110m.json catchment/static/vendor/world-atlas/countries-110m.json
+
+translations: install
+	$(BIN)/python manage.py compile_translations
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: install assets translations demo
+	@echo "Catchment demo hub: http://$(HOST):$(PORT)/  (sign in as convenor@demo.catchment.example / catchment-demo)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install assets translations
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-postgres: install assets translations
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy catchment config tests conftest.py
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# For developers with GNU gettext: refresh the catalogues after changing strings, then translate them.
+messages: install
+	cd catchment && ../$(BIN)/python ../manage.py makemessages --no-obsolete -l es -l fr -l ru --ignore 'static/*'
+
+clean:
+	rm -rf $(VENV) node_modules catchment/static/vendor var/static

@@ -1,0 +1,60 @@
+"""Hooks into django-allauth: profiles for new accounts, and mail rendered in the recipient's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.text import slugify
+
+from catchment.accounts.models import User
+from catchment.accounts.services import profile_ensure
+from catchment.core.mail import send_rendered_mail
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def populate_username(self, request: HttpRequest, user: Any) -> None:
+        """Handles are slugs (they appear in profile addresses), unique, derived from the email's local part."""
+        if user.username:
+            return
+        base = slugify(user.email.split("@")[0])[:30] or "member"
+        candidate, suffix = base, 2
+        while User.objects.filter(username=candidate).exists():
+            candidate = f"{base}-{suffix}"
+            suffix += 1
+        user.username = candidate
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=False)
+        if not user.display_name:
+            user.display_name = user.email.split("@")[0]
+        if not user.language:
+            user.language = translation.get_language() or settings.LANGUAGE_CODE
+            if user.language not in {code for code, _name in settings.LANGUAGES}:
+                user.language = settings.LANGUAGE_CODE
+        if commit:
+            user.save()
+            profile_ensure(user=user)
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render now, in the recipient's own language, and send through the task queue."""
+        recipient = User.objects.filter(email__iexact=email).only("language").first()
+        language = (recipient.language if recipient else "") or translation.get_language()
+        with translation.override(language):
+            context = {**context, "email": email}
+            message = self.render_mail(template_prefix, email, context)
+        html_body = None
+        for alternative in getattr(message, "alternatives", []):
+            if alternative[1] == "text/html":
+                html_body = alternative[0]
+        send_rendered_mail.enqueue(
+            subject=message.subject,
+            body=message.body,
+            to=list(message.to),
+            from_email=message.from_email,
+            html_body=html_body,
+        )

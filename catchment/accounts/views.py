@@ -1,0 +1,329 @@
+"""HTTP in and out for the home page, directory, profiles, organisations and the language switcher."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_countries import countries
+
+from catchment.accounts import selectors, services
+from catchment.accounts.forms import (
+    DirectoryFilterForm,
+    LanguageForm,
+    OrganisationAdminForm,
+    OrganisationForm,
+    ProfileForm,
+)
+from catchment.accounts.languages import spoken_language_name
+from catchment.accounts.models import OrganisationType
+from catchment.accounts.permissions import (
+    can_edit_organisation,
+    can_verify_organisation,
+    check_edit_organisation,
+)
+from catchment.core.worldmap import render_choropleth
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/home.html",
+        {"counts": selectors.hub_counts(), "newest": selectors.newest_profiles(request.user)},
+    )
+
+
+def _directory_filters(request: HttpRequest) -> tuple[DirectoryFilterForm, selectors.DirectoryFilters]:
+    themes = list(selectors.active_themes())
+    form = DirectoryFilterForm(request.GET or None, themes=themes)
+    if form.is_bound:
+        form.is_valid()
+    return form, form.filters()
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+
+
+@require_safe
+def directory(request: HttpRequest) -> HttpResponse:
+    form, filters = _directory_filters(request)
+    profiles = selectors.directory_profiles(request.user, filters)
+    page = Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(_page_number(request))
+    by_country = selectors.country_counts(profiles)
+    country_rows = sorted(
+        ((code, countries.name(code), count) for code, count in by_country.items()),
+        key=lambda row: (-row[2], row[1]),
+    )
+    return render(
+        request,
+        "accounts/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "country_rows": country_rows,
+            "country_total": len(country_rows),
+            "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+@require_safe
+@cache_control(max_age=300, private=True)
+def directory_map(request: HttpRequest) -> HttpResponse:
+    _form, filters = _directory_filters(request)
+    counts = selectors.country_counts(selectors.directory_profiles(request.user, filters))
+    svg = render_choropleth(
+        counts, title=_("Members per country"), label_for={code: str(name) for code, name in countries}
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_safe
+def directory_countries_csv(request: HttpRequest) -> HttpResponse:
+    _form, filters = _directory_filters(request)
+    counts = selectors.country_counts(selectors.directory_profiles(request.user, filters))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="members-per-country.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["country_code", "country", "members"])
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        writer.writerow([code, countries.name(code), count])
+    return response
+
+
+@require_safe
+def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
+    profile = selectors.profile_for_viewer(request.user, username)
+    languages = [spoken_language_name(code) for code in profile.language_codes]
+    return render(
+        request,
+        "accounts/profile_detail.html",
+        {"profile": profile, "languages": languages, "is_own": request.user.pk == profile.user_id},
+    )
+
+
+@require_safe
+def profile_avatar(request: HttpRequest, username: str) -> FileResponse:
+    profile = selectors.profile_for_viewer(request.user, username)
+    if not profile.avatar:
+        raise Http404
+    try:
+        handle = profile.avatar.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = selectors.own_profile(request.user)  # type: ignore[arg-type]
+    user = profile.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.profile_update(actor=request.user, profile=profile, changes=form.to_changes())
+            translation.activate(user.language or translation.get_language())
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile", username=user.username)
+        messages.error(request, _("Please correct the errors below; nothing has been saved yet."))
+    else:
+        form = ProfileForm(
+            initial={
+                "display_name": user.display_name,
+                "position": profile.position,
+                "organisation": profile.organisation,
+                "country": profile.country.code if profile.country else "",
+                "stakeholder_group": profile.stakeholder_group,
+                "themes": list(profile.themes.all()),
+                "languages": profile.language_codes,
+                "bio": profile.bio,
+                "visibility": profile.visibility,
+                "timezone": user.timezone,
+                "language": user.language or translation.get_language(),
+            }
+        )
+    return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile})
+
+
+@require_safe
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    type_filter = request.GET.get("type", "")
+    if type_filter not in OrganisationType.values:
+        type_filter = ""
+    organisations = selectors.organisation_list(query=query, type=type_filter)
+    page = Paginator(organisations, 30).get_page(_page_number(request))
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"page": page, "query": query, "type_filter": type_filter, "types": OrganisationType.choices},
+    )
+
+
+@require_safe
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_by_slug(slug)
+    members = Paginator(selectors.organisation_members(request.user, organisation), 48).get_page(
+        _page_number(request)
+    )
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "can_edit": can_edit_organisation(request.user, organisation),
+            "can_verify": can_verify_organisation(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_create(actor=request.user, changes=form.to_changes())
+        messages.success(request, _("The organisation has been added. Hub staff will verify it."))
+        return redirect("accounts:organisation", slug=organisation.slug)
+    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_by_slug(slug)
+    check_edit_organisation(request.user, organisation)
+    if request.method == "POST":
+        form = OrganisationForm(request.POST, instance_pk=organisation.pk)
+        if form.is_valid():
+            services.organisation_update(
+                actor=request.user, organisation=organisation, changes=form.to_changes()
+            )
+            messages.success(request, _("The organisation has been saved."))
+            return redirect("accounts:organisation", slug=organisation.slug)
+    else:
+        form = OrganisationForm(
+            initial={
+                "name": organisation.name,
+                "type": organisation.type,
+                "country": organisation.country.code if organisation.country else "",
+                "website": organisation.website,
+                "description": organisation.description,
+            },
+            instance_pk=organisation.pk,
+        )
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "admins": selectors.organisation_admins(organisation),
+            "admin_form": OrganisationAdminForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_admin_add(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_by_slug(slug)
+    check_edit_organisation(request.user, organisation)
+    form = OrganisationAdminForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid email address."))
+    else:
+        try:
+            added = services.organisation_add_admin(
+                actor=request.user, organisation=organisation, email=form.cleaned_data["email"]
+            )
+        except services.OrganisationAdminError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(name)s is now an admin.") % {"name": added.display_name})
+    return redirect("accounts:organisation_edit", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def organisation_admin_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    organisation = selectors.organisation_by_slug(slug)
+    check_edit_organisation(request.user, organisation)
+    admin = selectors.organisation_admins(organisation).filter(username=username).first()
+    if admin is None:
+        raise Http404
+    try:
+        services.organisation_remove_admin(actor=request.user, organisation=organisation, user=admin)
+    except services.OrganisationAdminError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is no longer an admin.") % {"name": admin.display_name})
+    return redirect("accounts:organisation_edit", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_by_slug(slug)
+    if not can_verify_organisation(request.user):
+        raise Http404
+    verified = request.POST.get("verified") == "1"
+    services.organisation_set_verified(actor=request.user, organisation=organisation, verified=verified)
+    messages.success(request, _("Verified.") if verified else _("No longer verified."))
+    return redirect("accounts:organisation", slug=organisation.slug)
+
+
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie, and on the account when signed in."""
+    form = LanguageForm(request.POST)
+    next_url = _safe_next(request, request.POST.get("next", ""))
+    if not form.is_valid():
+        messages.error(
+            request, _("That language is not available. Choose English, Spanish, French or Russian.")
+        )
+        return HttpResponseRedirect(next_url)
+    language = form.cleaned_data["language"]
+    services.user_set_language(actor=request.user, language=language)
+    translation.activate(language)
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )
+    return response

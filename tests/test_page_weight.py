@@ -1,0 +1,41 @@
+"""Pages stay light: HTML plus the CSS and JavaScript they load, without images, well under 100 KB."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from catchment.accounts.tests.factories import OrganisationFactory, ProfileFactory
+
+BUDGET = 100 * 1024
+PAGES = ["/", "/members/", "/organisations/", "/organisations/big/", "/members/target/", "/me/profile/",
+         "/accounts/login/", "/accounts/signup/"]
+
+
+def asset_bytes(html: str) -> int:
+    total = 0
+    for path in re.findall(r'(?:href|src)="/static/([^"]+\.(?:css|js))"', html):
+        found = finders.find(path)
+        assert found, f"missing static file {path}"
+        with open(found, "rb") as handle:
+            total += len(handle.read())
+    return total
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_with_its_css_and_js_is_under_budget(client, db, url):
+    organisation = OrganisationFactory(slug="big")
+    ProfileFactory(user__username="target", organisation=organisation)
+    for _ in range(30):
+        ProfileFactory(organisation=organisation, bio="A" * 500)
+    if not url.startswith("/accounts/"):
+        client.force_login(ProfileFactory().user)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) + asset_bytes(html) < BUDGET
+    # Nothing is loaded from another host (no CDN, no web fonts, no trackers).
+    assert not re.search(r'<(?:script|img|iframe)[^>]+src="(?:https?:)?//', html)
+    assert not re.search(r'<link[^>]+href="(?:https?:)?//', html)
