@@ -10,8 +10,16 @@ from django.contrib.staticfiles import finders
 from catchment.accounts.tests.factories import OrganisationFactory, ProfileFactory
 
 BUDGET = 100 * 1024
-PAGES = ["/", "/members/", "/organisations/", "/organisations/big/", "/members/target/", "/me/profile/",
-         "/accounts/login/", "/accounts/signup/"]
+PAGES = [
+    "/",
+    "/members/",
+    "/organisations/",
+    "/organisations/big/",
+    "/members/target/",
+    "/me/profile/",
+    "/accounts/login/",
+    "/accounts/signup/",
+]
 
 
 def asset_bytes(html: str) -> int:

@@ -34,7 +34,9 @@ def test_translations_keep_every_placeholder(language):
         wanted = sorted(PLACEHOLDER.findall(entry.msgid))
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for translated in translations:
-            if sorted(PLACEHOLDER.findall(translated)) != wanted and not (entry.msgid_plural and len(wanted) <= 1):
+            if sorted(PLACEHOLDER.findall(translated)) != wanted and not (
+                entry.msgid_plural and len(wanted) <= 1
+            ):
                 problems.append((entry.msgid, translated))
     assert problems == []
 
@@ -52,9 +54,14 @@ def test_catalogues_contain_every_string_in_the_code_and_templates(tmp_path, set
     previous = Path.cwd()
     os.chdir(source)
     try:
-        call_command("makemessages", locale=["es"], ignore_patterns=["static/*"], no_obsolete=True, verbosity=0)
+        call_command(
+            "makemessages", locale=["es"], ignore_patterns=["static/*"], no_obsolete=True, verbosity=0
+        )
     finally:
         os.chdir(previous)
-    fresh = {(entry.msgid, entry.msgctxt) for entry in polib.pofile(str(source / "locale/es/LC_MESSAGES/django.po"))}
+    fresh = {
+        (entry.msgid, entry.msgctxt)
+        for entry in polib.pofile(str(source / "locale/es/LC_MESSAGES/django.po"))
+    }
     current = {(entry.msgid, entry.msgctxt) for entry in catalogue("es")}
     assert fresh - current == set(), "run `make messages` and translate the new strings"

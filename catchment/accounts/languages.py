@@ -39,7 +39,8 @@ SPOKEN_LANGUAGE_CODES.update(
 def spoken_language_choices() -> list[tuple[str, str]]:
     """(code, name) pairs in the active language, sorted by the translated name."""
     return sorted(
-        ((code, gettext(name)) for code, name in SPOKEN_LANGUAGE_CODES.items()), key=lambda item: item[1].casefold()
+        ((code, gettext(name)) for code, name in SPOKEN_LANGUAGE_CODES.items()),
+        key=lambda item: item[1].casefold(),
     )
 
 

@@ -17,7 +17,17 @@ from catchment.core.models import TimeStampedModel
 INTERFACE_LANGUAGES = settings.LANGUAGES
 # Canonical Area/City zones only: the legacy aliases (US/Eastern, Etc/GMT+3, …) add hundreds of options
 # to the profile form without adding a place anyone lives in.
-TIME_ZONE_AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+TIME_ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
 TIME_ZONE_CHOICES = [("UTC", "UTC")] + [
     (name, name.replace("_", " "))
     for name in sorted(zoneinfo.available_timezones())

@@ -110,9 +110,13 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert json.dumps(sorted(read))  # the settings do read variables
 
 
-@pytest.mark.skipif(not os.environ.get("CATCHMENT_TEST_REDIS_URL"), reason="set CATCHMENT_TEST_REDIS_URL to a Redis")
+@pytest.mark.skipif(
+    not os.environ.get("CATCHMENT_TEST_REDIS_URL"), reason="set CATCHMENT_TEST_REDIS_URL to a Redis"
+)
 @pytest.mark.django_db
-def test_with_a_broker_tasks_go_to_celery_once_the_transaction_commits(settings, django_capture_on_commit_callbacks):
+def test_with_a_broker_tasks_go_to_celery_once_the_transaction_commits(
+    settings, django_capture_on_commit_callbacks
+):
     import redis
 
     from catchment.core.tasks import Task
