@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
