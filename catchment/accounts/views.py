@@ -89,7 +89,10 @@ def directory_map(request: HttpRequest) -> HttpResponse:
     _form, filters = _directory_filters(request)
     counts = selectors.country_counts(selectors.directory_profiles(request.user, filters))
     svg = render_choropleth(
-        counts, title=_("Members per country"), label_for={code: str(name) for code, name in countries}
+        counts,
+        title=_("Members per country"),
+        label_for={code: str(name) for code, name in countries},
+        legend_labels=(_("none"), _("most:")),
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -56,9 +57,18 @@ def _ring(arc_indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list
     return points
 
 
+def _unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Rings that cross the antimeridian (Russia, Fiji) jump from +180 to -180; draw them continuously
+    past the right edge instead, where the viewBox clips them, so no line is drawn across the world."""
+    crosses = any(abs(a[0] - b[0]) > 180 for a, b in pairwise(ring))
+    if not crosses:
+        return ring
+    return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in ring]
+
+
 def _ring_path(ring: list[tuple[float, float]]) -> str:
     projected: list[tuple[int, int]] = []
-    for lon, lat in ring:
+    for lon, lat in _unwrap(ring):
         point = _project(lon, max(min(lat, NORTH), SOUTH))
         if not projected or projected[-1] != point:
             projected.append(point)
@@ -83,7 +93,7 @@ def load_shapes(path: Path | None = None) -> tuple[CountryShape, ...]:
     for geometry in topology["objects"]["countries"]["geometries"]:
         numeric = geometry.get("id")
         code = countries.alpha2(int(numeric)) if numeric and str(numeric).isdigit() else ""
-        if not code:
+        if not code or code == "AQ":  # Antarctica lies below the cropped latitudes
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         outline = "".join(_ring_path(_ring(ring, arcs)) for polygon in polygons for ring in polygon)
@@ -105,7 +115,13 @@ def shade_for(count: int, maximum: int) -> str:
     return SHADES[min(level, steps)]
 
 
-def render_choropleth(counts: dict[str, int], *, title: str, label_for: dict[str, str]) -> str:
+def render_choropleth(
+    counts: dict[str, int],
+    *,
+    title: str,
+    label_for: dict[str, str],
+    legend_labels: tuple[str, str] = ("none", "most:"),
+) -> str:
     """An SVG document with one shaded path per country and a <title> naming it and its count."""
     maximum = max(counts.values(), default=0)
     body = []
@@ -119,5 +135,23 @@ def render_choropleth(counts: dict[str, int], *, title: str, label_for: dict[str
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f7fbff"/>'
-        f'<g stroke="#ffffff" stroke-width="0.5">{"".join(body)}</g></svg>'
+        f'<g stroke="#ffffff" stroke-width="0.5">{"".join(body)}</g>'
+        f"{_legend(maximum, legend_labels)}</svg>"
+    )
+
+
+def _legend(maximum: int, labels: tuple[str, str]) -> str:
+    """Shade swatches from none to the busiest country, bottom left."""
+    y = HEIGHT - 30
+    swatches = "".join(
+        f'<rect x="{20 + index * 22}" y="{y}" width="20" height="12" fill="{shade}" stroke="#4a5866" '
+        'stroke-width="0.5"/>'
+        for index, shade in enumerate(SHADES)
+    )
+    none_label, most_label = labels
+    return (
+        f'<g font-family="sans-serif" font-size="11" fill="#16212b">{swatches}'
+        f'<text x="20" y="{y + 26}">{escape(none_label)}</text>'
+        f'<text x="{20 + len(SHADES) * 22}" y="{y + 26}" text-anchor="end">'
+        f"{escape(most_label)} {maximum}</text></g>"
     )

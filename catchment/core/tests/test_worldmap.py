@@ -27,3 +27,16 @@ def test_choropleth_is_well_formed_svg_naming_each_country_and_count():
     assert "Kenya: 12" in titles
     assert "Peru: 3" in titles
     assert "<script" not in svg
+
+
+def test_no_outline_draws_a_line_across_the_world():
+    import re
+
+    for shape in load_shapes():
+        jumps = [abs(int(dx)) for dx in re.findall(r"l(-?\d+) -?\d+", shape.path)]
+        assert max(jumps, default=0) < 480, shape.code
+
+
+def test_legend_names_the_busiest_count():
+    svg = render_choropleth({"KE": 7}, title="t", label_for={}, legend_labels=("none", "most:"))
+    assert "most: 7" in svg
