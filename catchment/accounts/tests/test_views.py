@@ -4,6 +4,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from catchment.accounts.models import Organisation, ProfileVisibility
@@ -226,3 +229,35 @@ def test_markdown_in_bio_cannot_inject_script(member_client, member):
     page = member_client.get(f"/members/{member.username}/").content.decode()
     assert "<script>alert(1)" not in page
     assert not re.search(r'href="javascript:', page)
+
+
+def test_numbers_on_the_home_page_are_localised(client, db, monkeypatch):
+    from catchment.accounts import selectors
+
+    monkeypatch.setattr(
+        selectors, "hub_counts", lambda: selectors.HubCounts(members=12345, countries=150, organisations=2)
+    )
+    english = client.get("/").content.decode()
+    assert "12,345 professionals" in english
+    client.cookies["catchment_language"] = "fr"
+    french = client.get("/").content.decode()
+    assert re.search(r"12\s345 professionnels", french)
+    client.cookies["catchment_language"] = "ru"
+    russian = client.get("/").content.decode()
+    assert re.search(r"12\s345 специалистов\s+из 150 стран", russian)
+
+
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["q", "country", "group", "theme", "language", "page", "type"]),
+        st.text(max_size=40),
+        max_size=5,
+    )
+)
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_directory_and_organisations_never_fail_on_any_query(client, db, params):
+    for url in ("/members/", "/members/map.svg", "/members/countries.csv", "/organisations/"):
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, params)
