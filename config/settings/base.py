@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_countries",
     "catchment.core",
     "catchment.accounts",
+    "catchment.communities",
 ]
 
 MIDDLEWARE = [

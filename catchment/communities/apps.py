@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunitiesConfig(AppConfig):
+    name = "catchment.communities"
+    label = "communities"
+    verbose_name = _("Communities of practice")

@@ -1,0 +1,117 @@
+"""The one policy for communities: who may see, read, join and run a community. Nothing else decides.
+
+Views, templates, search, feeds, notifications, downloads and the API ask these functions. A viewer's
+membership is passed in (or looked up once) so a page can check many things without repeated queries.
+"""
+
+from __future__ import annotations
+
+from catchment.accounts.permissions import Viewer, is_member, is_staff
+from catchment.communities.models import (
+    ROLE_RANK,
+    Community,
+    JoinPolicy,
+    Membership,
+    MembershipStatus,
+    Role,
+    Stage,
+    Visibility,
+)
+
+
+def membership_of(viewer: Viewer, community: Community) -> Membership | None:
+    """The viewer's membership row (active or banned), or None."""
+    if not is_member(viewer):
+        return None
+    return Membership.objects.filter(community=community, user_id=viewer.pk or 0).first()
+
+
+def _rank(membership: Membership | None) -> int:
+    if membership is None or membership.status != MembershipStatus.ACTIVE:
+        return 0
+    return ROLE_RANK[Role(membership.role)]
+
+
+def can_see_community(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Whether the community's existence (name, summary) may be shown: secret ones only to members."""
+    if community.visibility != Visibility.SECRET:
+        return True
+    return is_staff(viewer) or _rank(membership) > 0
+
+
+def can_read_community(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Whether its content (description, charter, members, plans) may be read."""
+    if community.visibility == Visibility.PUBLIC:
+        return not (membership is not None and membership.status == MembershipStatus.BANNED)
+    return is_staff(viewer) or _rank(membership) > 0
+
+
+def _open_for_joining(community: Community) -> bool:
+    return community.stage in (Stage.LAUNCHED, Stage.DORMANT) and not community.is_moderators_community
+
+
+def can_join(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Join at once: open communities that are running, for signed-in people not yet in (or banned from) it."""
+    return (
+        is_member(viewer)
+        and membership is None
+        and community.join_policy == JoinPolicy.OPEN
+        and _open_for_joining(community)
+        and can_see_community(viewer, community, membership)
+    )
+
+
+def can_request_to_join(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Ask to join: communities that approve their members."""
+    return (
+        is_member(viewer)
+        and membership is None
+        and community.join_policy == JoinPolicy.APPROVAL
+        and _open_for_joining(community)
+        and can_see_community(viewer, community, membership)
+    )
+
+
+def can_manage_members(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Approve requests, invite, remove and ban: moderators and above, while the community is not archived."""
+    if community.is_read_only:
+        return False
+    return is_staff(viewer) or _rank(membership) >= ROLE_RANK[Role.MODERATOR]
+
+
+def can_edit_community(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Settings, charter and design tools: convenors and co-convenors (and staff)."""
+    if community.is_read_only:
+        return False
+    return is_staff(viewer) or _rank(membership) >= ROLE_RANK[Role.CO_CONVENOR]
+
+
+def can_change_stage(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Launch, put to sleep, archive or reopen: convenors, co-convenors and staff (also when archived)."""
+    return is_staff(viewer) or _rank(membership) >= ROLE_RANK[Role.CO_CONVENOR]
+
+
+def can_assign_role(
+    viewer: Viewer, community: Community, membership: Membership | None, current: Role, wanted: Role
+) -> bool:
+    """Co-convenors may move people between member, core member and moderator; only convenors (and staff)
+    name co-convenors, and the convenor role only changes hands through a handover."""
+    if community.is_read_only or Role.CONVENOR in (current, wanted):
+        return False
+    if is_staff(viewer):
+        return True
+    rank = _rank(membership)
+    limit = ROLE_RANK[Role.CO_CONVENOR] if rank >= ROLE_RANK[Role.CONVENOR] else ROLE_RANK[Role.MODERATOR]
+    return rank >= ROLE_RANK[Role.CO_CONVENOR] and ROLE_RANK[current] <= limit and ROLE_RANK[wanted] <= limit
+
+
+def can_hand_over(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Only a convenor hands the convenorship to someone else."""
+    return not community.is_read_only and (
+        is_staff(viewer) or (membership is not None and _rank(membership) == ROLE_RANK[Role.CONVENOR])
+    )
+
+
+def can_create_community(viewer: Viewer) -> bool:
+    """Any signed-in member may start designing a community."""
+    return is_member(viewer)

@@ -1,0 +1,166 @@
+"""Reads for the catalogue, community pages and charters, filtered by what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from catchment.accounts.models import Theme
+from catchment.accounts.permissions import Viewer, is_member, is_staff
+from catchment.communities import permissions
+from catchment.communities.models import (
+    ROLE_RANK,
+    CharterVersion,
+    Community,
+    CommunityLanguage,
+    JoinRequest,
+    Membership,
+    MembershipStatus,
+    RequestStatus,
+    Role,
+    Visibility,
+)
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    query: str = ""
+    theme: str = ""
+    language: str = ""
+    stage: str = ""
+    visibility: str = ""
+
+
+def visible_communities(viewer: Viewer) -> QuerySet[Community]:
+    """Communities whose existence `viewer` may know of: secret ones only for their members (and staff)."""
+    communities = Community.objects.all()
+    if is_staff(viewer):
+        return communities
+    if is_member(viewer):
+        mine = Membership.objects.filter(user_id=viewer.pk or 0, status=MembershipStatus.ACTIVE).values(
+            "community"
+        )
+        return communities.filter(~Q(visibility=Visibility.SECRET) | Q(pk__in=mine))
+    return communities.exclude(visibility=Visibility.SECRET)
+
+
+def catalogue(viewer: Viewer, filters: CatalogueFilters) -> QuerySet[Community]:
+    """The catalogue: visible communities with member counts, themes and languages loaded."""
+    communities = visible_communities(viewer).annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
+    )
+    if filters.query:
+        communities = communities.filter(
+            Q(name__icontains=filters.query) | Q(summary__icontains=filters.query)
+        )
+    if filters.theme:
+        communities = communities.filter(
+            pk__in=Community.objects.filter(themes__slug=filters.theme).values("pk")
+        )
+    if filters.language:
+        communities = communities.filter(
+            pk__in=CommunityLanguage.objects.filter(code=filters.language).values("community")
+        )
+    if filters.stage:
+        communities = communities.filter(stage=filters.stage)
+    if filters.visibility:
+        communities = communities.filter(visibility=filters.visibility)
+    return communities.prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("position")), "languages"
+    ).order_by("name")
+
+
+def community_count(viewer: Viewer) -> int:
+    """How many communities `viewer` may know of (for the hub's headline)."""
+    return visible_communities(viewer).count()
+
+
+@dataclass
+class CommunityView:
+    """A community as one viewer sees it, with the viewer's membership and what they may do."""
+
+    community: Community
+    membership: Membership | None
+    can_read: bool
+    can_join: bool
+    can_request: bool
+    can_manage: bool
+    can_edit: bool
+    can_change_stage: bool
+    pending_request: JoinRequest | None
+
+
+def community_for_viewer(viewer: Viewer, slug: str) -> CommunityView:
+    """A community by address, or 404 when it does not exist or is secret to `viewer`."""
+    community = (
+        Community.objects.filter(slug=slug)
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")), "languages")
+        .first()
+    )
+    if community is None:
+        raise Http404
+    membership = permissions.membership_of(viewer, community)
+    if not permissions.can_see_community(viewer, community, membership):
+        raise Http404
+    pending = None
+    if is_member(viewer) and membership is None:
+        pending = JoinRequest.objects.filter(
+            community=community, user_id=viewer.pk or 0, status=RequestStatus.PENDING
+        ).first()
+    return CommunityView(
+        community=community,
+        membership=membership,
+        can_read=permissions.can_read_community(viewer, community, membership),
+        can_join=permissions.can_join(viewer, community, membership),
+        can_request=permissions.can_request_to_join(viewer, community, membership) and pending is None,
+        can_manage=permissions.can_manage_members(viewer, community, membership),
+        can_edit=permissions.can_edit_community(viewer, community, membership),
+        can_change_stage=permissions.can_change_stage(viewer, community, membership),
+        pending_request=pending,
+    )
+
+
+def members_by_role(community: Community) -> list[tuple[str, list[Membership]]]:
+    """Active members grouped by role, most senior first (one query)."""
+    memberships = (
+        Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+        .select_related("user", "organisation")
+        .order_by("user__display_name")
+    )
+    groups: dict[str, list[Membership]] = {role: [] for role in sorted(Role, key=lambda r: -ROLE_RANK[r])}
+    for membership in memberships:
+        groups[membership.role].append(membership)
+    return [(str(Role(role).label), members) for role, members in groups.items() if members]
+
+
+def pending_requests(community: Community) -> QuerySet[JoinRequest]:
+    """Requests waiting for the moderators, oldest first."""
+    return (
+        JoinRequest.objects.filter(community=community, status=RequestStatus.PENDING)
+        .select_related("user", "organisation")
+        .order_by("created_at")
+    )
+
+
+def current_charter(community: Community) -> CharterVersion | None:
+    """The latest charter version, if any."""
+    return community.charter_versions.select_related("author").order_by("-number").first()
+
+
+def charter_versions(community: Community) -> QuerySet[CharterVersion]:
+    """Every saved version, newest first."""
+    return community.charter_versions.select_related("author").order_by("-number")
+
+
+def charter_version(community: Community, number: int) -> CharterVersion:
+    """One version, or 404."""
+    version = community.charter_versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def role_rank(role: str) -> int:
+    return ROLE_RANK[Role(role)]

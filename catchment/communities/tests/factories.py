@@ -1,0 +1,49 @@
+import factory
+
+from catchment.accounts.tests.factories import UserFactory
+from catchment.communities.models import CharterVersion, Community, Membership, Role
+
+
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
+    class Meta:
+        model = Community
+
+    name = factory.Sequence(lambda n: f"River Restoration CoP {n}")
+    slug = factory.Sequence(lambda n: f"river-restoration-{n}")
+    summary = "Practitioners restoring rivers share what works."
+    stage = "launched"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    community = factory.SubFactory(CommunityFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+FULL_CHARTER = {
+    "purpose": "Restore rivers together.",
+    "objectives": "Share methods; train 50 practitioners.",
+    "scope": "Rivers in the Danube basin.",
+    "processes": "Monthly calls, yearly field visit.",
+    "formats_tools": "Webinars, discussion forum, World Café.",
+    "structure": "A convenor, two moderators, a core group.",
+    "code_of_conduct": "Be respectful; share sources; keep confidences.",
+}
+
+
+class CharterVersionFactory(factory.django.DjangoModelFactory[CharterVersion]):
+    class Meta:
+        model = CharterVersion
+
+    community = factory.SubFactory(CommunityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    purpose = FULL_CHARTER["purpose"]
+    objectives = FULL_CHARTER["objectives"]
+    scope = FULL_CHARTER["scope"]
+    processes = FULL_CHARTER["processes"]
+    formats_tools = FULL_CHARTER["formats_tools"]
+    structure = FULL_CHARTER["structure"]
+    code_of_conduct = FULL_CHARTER["code_of_conduct"]
