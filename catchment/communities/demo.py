@@ -1,0 +1,344 @@
+"""The demo hub's communities: deterministic, each with a charter and members, safe to load twice."""
+
+from __future__ import annotations
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from catchment.accounts.models import Organisation, OrganisationType, Theme, User
+from catchment.communities.models import (
+    CharterVersion,
+    Community,
+    CommunityLanguage,
+    JoinPolicy,
+    Membership,
+    MembershipBasis,
+    Role,
+    Stage,
+    Visibility,
+)
+
+SEED = 20230530
+
+# slug, name, summary, theme slugs, visibility, join policy, stage
+COMMUNITIES = [
+    (
+        "transboundary-water-management",
+        "Transboundary Water Management",
+        "Basin organisations and ministries "
+        "sharing how they negotiate, monitor and manage shared rivers, lakes and aquifers.",
+        ["transboundary-waters", "water-governance"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "river-restoration",
+        "River Restoration",
+        "Practitioners reconnecting floodplains, removing barriers and restoring river life.",
+        ["river-restoration", "nature-based-solutions"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "nature-based-solutions",
+        "Nature-based Solutions for Water",
+        "Wetlands, forests and green infrastructure that store, clean and slow water.",
+        ["nature-based-solutions", "climate-adaptation"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "drought-management",
+        "Integrated Drought Management",
+        "From crisis response to drought plans, early warning and risk reduction.",
+        ["drought", "climate-adaptation"],
+        "public",
+        "approval",
+        "launched",
+    ),
+    (
+        "groundwater",
+        "Groundwater Governance",
+        "Managing aquifers we cannot see: monitoring, allocation and recharge.",
+        ["groundwater", "water-governance"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "urban-water",
+        "Urban Water Resilience",
+        "Utilities and cities preparing for floods, droughts and growth.",
+        ["urban-water", "floods"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "wash-in-communities",
+        "WASH in Communities",
+        "Water, sanitation and hygiene services that last.",
+        ["wash", "multiple-use-services"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "gender-and-water",
+        "Gender and Water",
+        "Making water management fair for women and men, and measuring it.",
+        ["gender", "water-governance"],
+        "public",
+        "approval",
+        "launched",
+    ),
+    (
+        "youth-for-water",
+        "Youth for Water and Climate",
+        "Young professionals leading on water and climate.",
+        ["climate-adaptation"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "climate-resilience",
+        "Climate Resilience and Water",
+        "Adapting water investments and plans to a changing climate.",
+        ["climate-adaptation", "water-finance"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "source-to-sea",
+        "Source-to-Sea Management",
+        "Linking land, rivers, coasts and seas in one plan.",
+        ["source-to-sea", "iwrm-planning"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "flood-risk",
+        "Flood Risk Management",
+        "Forecasting, warning and living with floods.",
+        ["floods"],
+        "public",
+        "open",
+        "dormant",
+    ),
+    (
+        "iwrm-planning",
+        "IWRM Planning Practitioners",
+        "Preparing and implementing national IWRM plans.",
+        ["iwrm-planning", "water-governance"],
+        "public",
+        "approval",
+        "launched",
+    ),
+    (
+        "water-quality",
+        "Water Quality Monitoring",
+        "Sampling, laboratories and citizen science for clean water.",
+        ["water-quality"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "water-for-agriculture",
+        "Water for Food",
+        "Irrigation, water productivity and farmers' water rights.",
+        ["water-for-agriculture"],
+        "public",
+        "open",
+        "launched",
+    ),
+    (
+        "water-finance",
+        "Financing Water Security",
+        "Blended finance, tariffs and investment planning.",
+        ["water-finance"],
+        "private",
+        "approval",
+        "launched",
+    ),
+    (
+        "mus-learning",
+        "Multiple-use Water Services",
+        "Services designed for drinking, gardens, livestock and small enterprise at once.",
+        ["multiple-use-services"],
+        "public",
+        "open",
+        "archived",
+    ),
+    (
+        "aral-basin-dialogue",
+        "Aral Basin Dialogue",
+        "A closed group of basin negotiators preparing joint positions.",
+        ["transboundary-waters"],
+        "private",
+        "invitation",
+        "launched",
+    ),
+    (
+        "mekong-delta-salinity",
+        "Mekong Delta Salinity Working Group",
+        "Designing a community on salinity intrusion and delta livelihoods.",
+        ["climate-adaptation", "water-quality"],
+        "public",
+        "approval",
+        "design",
+    ),
+    (
+        "sahel-early-warning",
+        "Sahel Early Warning Network",
+        "Designing a community of drought early-warning officers.",
+        ["drought"],
+        "private",
+        "invitation",
+        "design",
+    ),
+    (
+        "board-reflection",
+        "Steering Committee Reflection Space",
+        "A confidential space for the hub's steering committee.",
+        ["water-governance"],
+        "secret",
+        "invitation",
+        "launched",
+    ),
+]
+
+CHARTER = {
+    "purpose": "Bring together people working on {topic} to learn from each other's practice, faster than any of "
+    "us could alone.",
+    "objectives": "- Hold a webinar every quarter and a World Café every year\n- Document five cases of practice "
+    "a year\n- Connect newcomers with experienced peers within their first month",
+    "scope": "In: {topic} in all regions, at national, basin and local level. Out: promotion of products or "
+    "services.",
+    "processes": "Monthly online discussion prompts, quarterly webinars in the working languages, a yearly "
+    "reflection on the value the community created.",
+    "formats_tools": "Webinars with interpretation, online discussions, World Café sessions, the shared library "
+    "and a monthly digest.",
+    "structure": "A convenor and co-convenor, two moderators, and a core group of active members who host "
+    "activities in turn.",
+    "code_of_conduct": "Be respectful and constructive. Credit your sources. Keep what is shared in confidence "
+    "confidential. No advertising. Moderators may hide content that breaks these rules.",
+}
+
+
+def _charter(community: Community, topic: str, author: User | None, complete: bool) -> None:
+    if community.charter_versions.exists():
+        return
+    sections = {name: text.format(topic=topic.lower()) for name, text in CHARTER.items()}
+    if not complete:
+        sections["code_of_conduct"] = ""
+        sections["structure"] = ""
+    CharterVersion.objects.create(
+        community=community, number=1, author=author, note="First draft", **sections
+    )
+
+
+@transaction.atomic
+def load_demo_communities() -> int:
+    """Create the demo communities that are missing; returns how many were created."""
+    rng = random.Random(SEED)
+    people = list(User.objects.filter(email__endswith="@demo.catchment.example").order_by("email"))
+    if not people:
+        return 0
+    convenor = next((person for person in people if person.username == "convenor"), people[0])
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    created = 0
+
+    specs = [
+        *COMMUNITIES,
+        (
+            "country-water-partnerships",
+            "CoP for Country Water Partnerships",
+            "Country water partnerships learning from each other, represented by their coordinators.",
+            ["water-governance", "iwrm-planning"],
+            "public",
+            "approval",
+            "launched",
+        ),
+        (
+            "moderators",
+            "Community for Moderators",
+            "Everyone who convenes or moderates a community on the hub: peer support for facilitators.",
+            ["water-governance"],
+            "private",
+            "invitation",
+            "launched",
+        ),
+    ]
+    for index, (slug, name, summary, theme_slugs, visibility, policy, stage) in enumerate(specs):
+        # Draw every random choice even for existing communities so each community stays the same.
+        members = rng.sample(people, k=min(len(people), rng.randint(8, 40)))
+        if Community.objects.filter(slug=slug).exists():
+            continue
+        community = Community.objects.create(
+            slug=slug,
+            name=name,
+            summary=summary,
+            description=summary,
+            visibility=Visibility(visibility),
+            join_policy=JoinPolicy(policy),
+            stage=Stage(stage),
+            membership_basis=MembershipBasis.ORGANISATION
+            if slug == "country-water-partnerships"
+            else MembershipBasis.INDIVIDUAL,
+            is_moderators_community=slug == "moderators",
+            launched_at=timezone.now() if stage != Stage.DESIGN else None,
+            created_by=convenor,
+        )
+        community.themes.set([themes[theme] for theme in theme_slugs if theme in themes])
+        CommunityLanguage.objects.bulk_create(
+            [
+                CommunityLanguage(community=community, code=code)
+                for code in ("en", "es", "fr", "ru")[: 1 + index % 4]
+            ]
+        )
+        lead = convenor if index % 5 == 0 else members[0]
+        roles = {lead.pk: Role.CONVENOR}
+        for person, role in zip(
+            members[1:4], (Role.CO_CONVENOR, Role.MODERATOR, Role.MODERATOR), strict=False
+        ):
+            roles[person.pk] = role
+        for person in members[4:9]:
+            roles[person.pk] = Role.CORE
+        everyone = {person.pk: person for person in [lead, *members]}
+        organisations = list(Organisation.objects.filter(type=OrganisationType.COUNTRY_PARTNERSHIP))
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    community=community,
+                    user=person,
+                    role=roles.get(pk, Role.MEMBER),
+                    organisation=organisations[position % len(organisations)]
+                    if slug == "country-water-partnerships" and organisations
+                    else None,
+                )
+                for position, (pk, person) in enumerate(everyone.items())
+            ]
+        )
+        _charter(community, name, lead, complete=stage != Stage.DESIGN)
+        created += 1
+
+    hub = Community.objects.get(slug="moderators")
+    facilitators = set(
+        Membership.objects.filter(role__in=(Role.MODERATOR, Role.CO_CONVENOR, Role.CONVENOR))
+        .exclude(community=hub)
+        .values_list("user_id", flat=True)
+    )
+    existing = set(hub.memberships.values_list("user_id", flat=True))
+    Membership.objects.bulk_create(
+        [Membership(community=hub, user_id=pk, role=Role.MEMBER) for pk in sorted(facilitators - existing)]
+    )
+    return created
