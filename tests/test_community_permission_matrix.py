@@ -45,6 +45,9 @@ def expected(name, role, visibility):
         "communities:leave",
         "communities:decide",
         "communities:stage",
+        "communities:member_role",
+        "communities:member_remove",
+        "communities:hand_over",
     }:
         return 302 if anonymous else 405
     if name == "communities:charter":
@@ -104,6 +107,8 @@ def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, ro
             kwargs["slug"] = community.slug
         if name == "communities:decide":
             kwargs["pk"] = 1
+        if name in {"communities:member_role", "communities:member_remove", "communities:hand_over"}:
+            kwargs["username"] = "someone"
         response = client.get(reverse(name, kwargs=kwargs))
         want = expected(name, role, visibility)
         if response.status_code != want:

@@ -13,6 +13,7 @@ from catchment.communities.models import (
     CHARTER_SECTIONS,
     JoinPolicy,
     MembershipBasis,
+    Role,
     Stage,
     Visibility,
     charter_section_label,
@@ -97,6 +98,12 @@ class JoinForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
     message = forms.CharField(label=_("Message to the applicant"), required=False, max_length=2000)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(role.value, role.label) for role in Role if role != Role.CONVENOR]
+    )
 
 
 class StageForm(forms.Form):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from catchment.accounts.models import Theme
+from catchment.accounts.models import Theme, User
 from catchment.accounts.permissions import Viewer, is_member, is_staff
 from catchment.communities import permissions
 from catchment.communities.models import (
@@ -133,6 +133,16 @@ def members_by_role(community: Community) -> list[tuple[str, list[Membership]]]:
     for membership in memberships:
         groups[membership.role].append(membership)
     return [(str(Role(role).label), members) for role, members in groups.items() if members]
+
+
+def member_user(community: Community, username: str) -> User:
+    """A member (active or banned) of the community by handle, or 404."""
+    membership = (
+        Membership.objects.filter(community=community, user__username=username).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404
+    return membership.user
 
 
 def pending_requests(community: Community) -> QuerySet[JoinRequest]:

@@ -19,9 +19,10 @@ from catchment.communities.forms import (
     CommunityForm,
     DecisionForm,
     JoinForm,
+    RoleForm,
     StageForm,
 )
-from catchment.communities.models import CHARTER_SECTIONS, Stage, charter_section_label
+from catchment.communities.models import CHARTER_SECTIONS, Role, Stage, charter_section_label
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -72,6 +73,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["join_form"] = JoinForm()
     if view.can_manage:
         context["requests"] = list(selectors.pending_requests(view.community))
+        context["role_choices"] = [(role.value, role.label) for role in Role if role != Role.CONVENOR]
     if view.can_change_stage:
         context["stages"] = [
             (stage.value, stage.label)
@@ -253,3 +255,52 @@ def charter_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "communities/charter_edit.html",
         {"form": form, "community": view.community, "current": current},
     )
+
+
+def _member_action(request: HttpRequest, slug: str, username: str, action: str) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not (view.can_manage or view.can_edit):
+        raise Http404
+    member = selectors.member_user(view.community, username)
+    try:
+        if action == "role":
+            form = RoleForm(request.POST)
+            if not form.is_valid():
+                raise services.CommunityError(_("Choose a role."))
+            services.membership_change_role(
+                actor=request.user,
+                community=view.community,
+                user=member,
+                role=Role(form.cleaned_data["role"]),
+            )
+        elif action == "handover":
+            services.convenorship_hand_over(actor=request.user, community=view.community, to_user=member)
+        else:
+            services.membership_remove(
+                actor=request.user, community=view.community, user=member, ban=request.POST.get("ban") == "1"
+            )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    except PermissionDenied:
+        messages.error(request, _("You cannot do that in this community."))
+    else:
+        messages.success(request, _("Done: %(name)s.") % {"name": member.display_name})
+    return redirect("communities:detail", slug=slug)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    return _member_action(request, slug, username, "role")
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    return _member_action(request, slug, username, "remove")
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    return _member_action(request, slug, username, "handover")

@@ -119,3 +119,32 @@ def test_community_pages_run_a_constant_number_of_queries(client, db, url):
     CommunityFactory.create_batch(10)
     CharterVersionFactory.create_batch(5, community=community)
     assert count() == small
+
+
+def test_managers_change_roles_remove_ban_and_hand_over_from_the_member_list(client, db):
+    community = CommunityFactory(slug="team")
+    convenor = MembershipFactory(community=community, role=Role.CONVENOR).user
+    colleague = MembershipFactory(community=community, user__username="colleague").user
+    troll = MembershipFactory(community=community, user__username="troll").user
+    client.force_login(convenor)
+    page = client.get("/communities/team/").content.decode()
+    assert "/communities/team/members/colleague/role/" in page
+    client.post("/communities/team/members/colleague/role/", {"role": "moderator"})
+    assert Membership.objects.get(user=colleague).role == Role.MODERATOR
+    bad = client.post("/communities/team/members/colleague/role/", {"role": "emperor"}, follow=True)
+    assert "Choose a role" in bad.content.decode()
+    client.post("/communities/team/members/troll/remove/", {"ban": "1"})
+    assert Membership.objects.get(user=troll).status == "banned"
+    client.post("/communities/team/members/colleague/hand-over/")
+    assert Membership.objects.get(user=colleague).role == Role.CONVENOR
+    assert Membership.objects.get(user=convenor).role == Role.CO_CONVENOR
+    assert client.post("/communities/team/members/nobody/remove/").status_code == 404
+
+
+def test_members_cannot_use_the_management_actions(client, db):
+    community = CommunityFactory(slug="flat")
+    member = MembershipFactory(community=community).user
+    other = MembershipFactory(community=community, user__username="other").user
+    client.force_login(member)
+    assert client.post("/communities/flat/members/other/remove/").status_code == 404
+    assert Membership.objects.filter(user=other).exists()
