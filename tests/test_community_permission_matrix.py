@@ -6,13 +6,15 @@ Asserts the exact status and that no response a role may not read carries the co
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
-from catchment.accounts.tests.factories import UserFactory
-from catchment.communities.models import JoinRequest, Role
-from catchment.communities.tests.factories import CharterVersionFactory, CommunityFactory, MembershipFactory
+from catchment.communities.tests.factories import (
+    CharterVersionFactory,
+    CommunityFactory,
+    MembershipFactory,
+    person_in_role,
+)
 from tests.test_permission_matrix import all_patterns
 
 ROLES = ["anonymous", "non_member", "applicant", "member", "moderator", "co_convenor", "convenor", "staff"]
@@ -79,24 +81,11 @@ def make_world(visibility):
     return community
 
 
-def viewer(role, community):
-    if role == "anonymous":
-        return AnonymousUser()
-    if role == "staff":
-        return UserFactory(is_staff=True)
-    user = UserFactory()
-    if role == "applicant":
-        JoinRequest.objects.create(community=community, user=user)
-    elif role != "non_member":
-        MembershipFactory(community=community, user=user, role=Role(role))
-    return user
-
-
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, role, visibility):
     community = make_world(visibility)
-    person = viewer(role, community)
+    person = person_in_role(role, community)
     client = Client()
     if role != "anonymous":
         client.force_login(person)
@@ -125,7 +114,7 @@ def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, ro
 def test_people_who_may_not_edit_cannot_save_a_charter(db, role):
     community = make_world("public")
     client = Client()
-    client.force_login(viewer(role, community))
+    client.force_login(person_in_role(role, community))
     response = client.post(
         reverse("communities:charter_edit", kwargs={"slug": community.slug}),
         {"purpose": "Hijacked", "based_on": "1"},

@@ -50,26 +50,26 @@ def _open_for_joining(community: Community) -> bool:
     return community.stage in (Stage.LAUNCHED, Stage.DORMANT) and not community.is_moderators_community
 
 
-def can_join(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
-    """Join at once: open communities that are running, for signed-in people not yet in (or banned from) it."""
+def _may_enter(
+    viewer: Viewer, community: Community, membership: Membership | None, policy: JoinPolicy
+) -> bool:
     return (
         is_member(viewer)
         and membership is None
-        and community.join_policy == JoinPolicy.OPEN
+        and community.join_policy == policy
         and _open_for_joining(community)
         and can_see_community(viewer, community, membership)
     )
+
+
+def can_join(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Join at once: open communities that are running, for signed-in people not yet in (or banned from) it."""
+    return _may_enter(viewer, community, membership, JoinPolicy.OPEN)
 
 
 def can_request_to_join(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
     """Ask to join: communities that approve their members."""
-    return (
-        is_member(viewer)
-        and membership is None
-        and community.join_policy == JoinPolicy.APPROVAL
-        and _open_for_joining(community)
-        and can_see_community(viewer, community, membership)
-    )
+    return _may_enter(viewer, community, membership, JoinPolicy.APPROVAL)
 
 
 def can_manage_members(viewer: Viewer, community: Community, membership: Membership | None) -> bool:

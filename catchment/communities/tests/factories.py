@@ -47,3 +47,21 @@ class CharterVersionFactory(factory.django.DjangoModelFactory[CharterVersion]):
     formats_tools = FULL_CHARTER["formats_tools"]
     structure = FULL_CHARTER["structure"]
     code_of_conduct = FULL_CHARTER["code_of_conduct"]
+
+
+def person_in_role(role, community):
+    """A viewer holding `role` towards `community`: anonymous, non_member, applicant, staff or a Role value."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from catchment.communities.models import JoinRequest
+
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "staff":
+        return UserFactory(is_staff=True)
+    user = UserFactory()
+    if role == "applicant":
+        JoinRequest.objects.create(community=community, user=user)
+    elif role != "non_member":
+        MembershipFactory(community=community, user=user, role=Role(role))
+    return user

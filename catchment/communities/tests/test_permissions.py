@@ -1,12 +1,9 @@
 """The policy, role by role, on public, private and secret communities."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from catchment.accounts.tests.factories import UserFactory
 from catchment.communities import permissions
-from catchment.communities.models import JoinRequest, Role
-from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
+from catchment.communities.tests.factories import CommunityFactory, MembershipFactory, person_in_role
 
 ROLES = ["anonymous", "non_member", "applicant", "member", "moderator", "co_convenor", "convenor", "staff"]
 
@@ -24,24 +21,11 @@ PRIVATE = {
 }
 
 
-def viewer_for(role, community):
-    if role == "anonymous":
-        return AnonymousUser()
-    if role == "staff":
-        return UserFactory(is_staff=True)
-    user = UserFactory()
-    if role == "applicant":
-        JoinRequest.objects.create(community=community, user=user)
-    elif role != "non_member":
-        MembershipFactory(community=community, user=user, role=Role(role))
-    return user
-
-
 @pytest.mark.parametrize("visibility", ["public", "private", "secret"])
 @pytest.mark.parametrize("role", ROLES)
 def test_policy_for_each_role_and_visibility(db, role, visibility):
     community = CommunityFactory(visibility=visibility, join_policy="approval")
-    viewer = viewer_for(role, community)
+    viewer = person_in_role(role, community)
     membership = permissions.membership_of(viewer, community)
     see, read, manage, edit = PRIVATE[role]
     if visibility == "public":
