@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from catchment.accounts import views as account_views
+from catchment.communities import views as community_views
 from catchment.core import views as core_views
 
 handler400 = "catchment.core.views.bad_request"
@@ -9,7 +10,7 @@ handler403 = "catchment.core.views.permission_denied"
 handler404 = "catchment.core.views.page_not_found"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", community_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/language/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -38,15 +38,6 @@ from catchment.core.worldmap import render_choropleth
 DIRECTORY_PAGE_SIZE = 24
 
 
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/home.html",
-        {"counts": selectors.hub_counts(), "newest": selectors.newest_profiles(request.user)},
-    )
-
-
 def _directory_filters(request: HttpRequest) -> tuple[DirectoryFilterForm, selectors.DirectoryFilters]:
     themes = list(selectors.active_themes())
     form = DirectoryFilterForm(request.GET or None, themes=themes)

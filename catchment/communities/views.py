@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catchment.accounts import selectors as account_selectors
 from catchment.communities import selectors, services
 from catchment.communities.charter import compare, completeness, missing_sections
 from catchment.communities.forms import (
@@ -28,6 +29,20 @@ from catchment.communities.models import CHARTER_SECTIONS, Role, Stage, charter_
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The hub's front page: live counts of people, countries, organisations and communities."""
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "counts": account_selectors.hub_counts(),
+            "community_count": selectors.community_count(request.user),
+            "newest": account_selectors.newest_profiles(request.user),
+        },
+    )
 
 
 @require_safe

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -91,6 +93,13 @@ def test_launch_is_refused_with_a_reason_until_ready(client, db):
     assert Community.objects.get(slug="launch").stage == "design"
     bogus = client.post("/communities/launch/stage/", {"stage": "exploded"}, follow=True)
     assert bogus.status_code == 200
+
+
+def test_home_counts_the_communities_a_visitor_may_know_of(client, db):
+    CommunityFactory(visibility="public")
+    CommunityFactory(visibility="private")
+    CommunityFactory(visibility="secret")
+    assert re.search(r"2 communities", client.get("/").content.decode())
 
 
 def test_pages_are_translated(client, db):
