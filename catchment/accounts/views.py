@@ -33,6 +33,7 @@ from catchment.accounts.permissions import (
     can_verify_organisation,
     check_edit_organisation,
 )
+from catchment.core.paging import page_number
 from catchment.core.worldmap import render_choropleth
 
 DIRECTORY_PAGE_SIZE = 24
@@ -46,16 +47,11 @@ def _directory_filters(request: HttpRequest) -> tuple[DirectoryFilterForm, selec
     return form, form.filters()
 
 
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
-
-
 @require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     form, filters = _directory_filters(request)
     profiles = selectors.directory_profiles(request.user, filters)
-    page = Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(_page_number(request))
+    page = Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(page_number(request))
     by_country = selectors.country_counts(profiles)
     country_rows = sorted(
         ((code, countries.name(code), count) for code, count in by_country.items()),
@@ -168,7 +164,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if type_filter not in OrganisationType.values:
         type_filter = ""
     organisations = selectors.organisation_list(query=query, type=type_filter)
-    page = Paginator(organisations, 30).get_page(_page_number(request))
+    page = Paginator(organisations, 30).get_page(page_number(request))
     return render(
         request,
         "accounts/organisation_list.html",
@@ -180,7 +176,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_by_slug(slug)
     members = Paginator(selectors.organisation_members(request.user, organisation), 48).get_page(
-        _page_number(request)
+        page_number(request)
     )
     return render(
         request,

@@ -24,11 +24,7 @@ from catchment.communities.forms import (
     StageForm,
 )
 from catchment.communities.models import CHARTER_SECTIONS, Role, Stage, charter_section_label
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+from catchment.core.paging import page_number
 
 
 @require_safe
@@ -50,7 +46,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    page = Paginator(selectors.catalogue(request.user, form.filters()), 24).get_page(_page_number(request))
+    page = Paginator(selectors.catalogue(request.user, form.filters()), 24).get_page(page_number(request))
     return render(request, "communities/catalogue.html", {"form": form, "page": page})
 
 
