@@ -105,6 +105,18 @@ def can_assign_role(
     return rank >= ROLE_RANK[Role.CO_CONVENOR] and ROLE_RANK[current] <= limit and ROLE_RANK[wanted] <= limit
 
 
+def can_remove_member(
+    viewer: Viewer, community: Community, membership: Membership | None, target_role: Role
+) -> bool:
+    """Anyone who manages members may remove a member; a holder of a higher role only by someone who may
+    also take that role away."""
+    if not can_manage_members(viewer, community, membership):
+        return False
+    return target_role == Role.MEMBER or can_assign_role(
+        viewer, community, membership, target_role, Role.MEMBER
+    )
+
+
 def can_hand_over(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
     """Only a convenor hands the convenorship to someone else."""
     return not community.is_read_only and (

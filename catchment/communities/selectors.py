@@ -170,7 +170,3 @@ def charter_version(community: Community, number: int) -> CharterVersion:
     if version is None:
         raise Http404
     return version
-
-
-def role_rank(role: str) -> int:
-    return ROLE_RANK[Role(role)]

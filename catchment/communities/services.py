@@ -118,10 +118,9 @@ def _require_conduct(community: Community, accept_conduct: bool) -> CharterVersi
     return charter
 
 
-def _require_organisation(community: Community, user: User, organisation: Organisation | None) -> None:
+def _require_organisation(community: Community, organisation: Organisation | None) -> None:
     if community.membership_basis == MembershipBasis.ORGANISATION and organisation is None:
         raise CommunityError(_("Members of this community represent an organisation: choose yours."))
-    del user
 
 
 @transaction.atomic
@@ -135,7 +134,7 @@ def community_join(
     if not permissions.can_join(actor, community, membership):
         raise PermissionDenied
     user = cast(User, actor)
-    _require_organisation(community, user, organisation)
+    _require_organisation(community, organisation)
     charter = _require_conduct(community, accept_conduct)
     try:
         with transaction.atomic():
@@ -161,7 +160,7 @@ def join_request_create(
     if not permissions.can_request_to_join(actor, community, membership):
         raise PermissionDenied
     user = cast(User, actor)
-    _require_organisation(community, user, organisation)
+    _require_organisation(community, organisation)
     if JoinRequest.objects.filter(community=community, user=user, status=RequestStatus.PENDING).exists():
         raise CommunityError(_("Your request is already waiting for the moderators."))
     try:
@@ -175,7 +174,7 @@ def join_request_create(
 
 @transaction.atomic
 def join_request_decide(
-    *, actor: Viewer, join_request: JoinRequest, approve: bool, message: str = "", accept_conduct: bool = True
+    *, actor: Viewer, join_request: JoinRequest, approve: bool, message: str = ""
 ) -> JoinRequest:
     """Approve or decline a pending request, with an optional message to the applicant."""
     request = JoinRequest.objects.select_for_update().select_related("community").get(pk=join_request.pk)
@@ -257,9 +256,7 @@ def membership_remove(*, actor: Viewer, community: Community, user: User, ban: b
     if user.pk == actor.pk:
         raise CommunityError(_("Use “leave” to leave a community yourself."))
     target = _target(community, user)
-    if not permissions.can_assign_role(
-        actor, community, actor_membership, Role(target.role), Role.MEMBER
-    ) and (target.role != Role.MEMBER):
+    if not permissions.can_remove_member(actor, community, actor_membership, Role(target.role)):
         raise CommunityError(_("Only someone with a higher role can remove this person."))
     if ban:
         target.status = MembershipStatus.BANNED

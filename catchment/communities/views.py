@@ -71,17 +71,14 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     view = selectors.community_for_viewer(request.user, slug)
-    context: dict[str, object] = {"view": view, "community": view.community}
+    context: dict[str, object] = {"view": view, "community": view.community, "join_form": JoinForm()}
     if view.can_read:
         charter = selectors.current_charter(view.community)
         context.update(
             charter=charter,
             charter_complete=round(100 * completeness(charter.sections())) if charter else 0,
             members_by_role=selectors.members_by_role(view.community),
-            join_form=JoinForm(),
         )
-    else:
-        context["join_form"] = JoinForm()
     if view.can_manage:
         context["requests"] = list(selectors.pending_requests(view.community))
         context["role_choices"] = [(role.value, role.label) for role in Role if role != Role.CONVENOR]

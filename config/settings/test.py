@@ -1,7 +1,6 @@
 """Tests: fast hashing, mail captured in memory, tasks in-process; the database comes from DATABASE_URL."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import ACCOUNT_RATE_LIMITS
 from config.settings.environment import VAR_DIR
 
 DEBUG = False
@@ -11,7 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 CELERY_BROKER_URL = ""
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "10/h/ip"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

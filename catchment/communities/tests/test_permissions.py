@@ -3,6 +3,7 @@
 import pytest
 
 from catchment.communities import permissions
+from catchment.communities.models import Role
 from catchment.communities.tests.factories import CommunityFactory, MembershipFactory, person_in_role
 
 ROLES = ["anonymous", "non_member", "applicant", "member", "moderator", "co_convenor", "convenor", "staff"]
@@ -45,3 +46,13 @@ def test_banned_members_lose_even_public_reading(db):
     community = CommunityFactory(visibility="public")
     banned = MembershipFactory(community=community, status="banned")
     assert not permissions.can_read_community(banned.user, community, banned)
+
+
+def test_removing_someone_senior_needs_the_right_to_take_their_role_away(db):
+    community = CommunityFactory()
+    moderator = MembershipFactory(community=community, role=Role.MODERATOR)
+    co_convenor = MembershipFactory(community=community, role=Role.CO_CONVENOR)
+    assert permissions.can_remove_member(moderator.user, community, moderator, Role.MEMBER)
+    assert not permissions.can_remove_member(moderator.user, community, moderator, Role.CORE)
+    assert permissions.can_remove_member(co_convenor.user, community, co_convenor, Role.MODERATOR)
+    assert not permissions.can_remove_member(co_convenor.user, community, co_convenor, Role.CONVENOR)
