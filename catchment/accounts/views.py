@@ -34,6 +34,7 @@ from catchment.accounts.permissions import (
     check_edit_organisation,
 )
 from catchment.core.paging import page_number
+from catchment.core.views import posted
 from catchment.core.worldmap import render_choropleth
 
 DIRECTORY_PAGE_SIZE = 24
@@ -128,6 +129,8 @@ def profile_avatar(request: HttpRequest, username: str) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
+    # Accounts made outside the sign-up form (createsuperuser, the admin) get their profile here.
+    services.profile_ensure(user=request.user)  # type: ignore[arg-type]
     profile = selectors.own_profile(request.user)  # type: ignore[arg-type]
     user = profile.user
     if request.method == "POST":
@@ -193,7 +196,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(actor=request.user, changes=form.to_changes())
         messages.success(request, _("The organisation has been added. Hub staff will verify it."))

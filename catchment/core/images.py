@@ -22,6 +22,14 @@ def square_thumbnail(upload: UploadedFile, *, size: int | None = None) -> Conten
     the size limits: SVG, HTML with an image name, truncated files and decompression bombs alike.
     """
     size = size or settings.AVATAR_SIZE
+    return fitted_picture(upload, (size, size))
+
+
+def fitted_picture(upload: UploadedFile, box: tuple[int, int]) -> ContentFile[bytes]:
+    """Validate an uploaded raster image and return it cropped and scaled to `box` (width, height), as JPEG.
+
+    Same checks as `square_thumbnail`: the content decides the type; anything unreadable is refused.
+    """
     if upload.size is not None and upload.size > settings.AVATAR_MAX_BYTES:
         raise ValidationError(
             _("The picture is too large: the limit is %(limit)d MB.")
@@ -54,7 +62,7 @@ def square_thumbnail(upload: UploadedFile, *, size: int | None = None) -> Conten
         raise ValidationError(
             _("This file is not a picture we can read. Use a JPEG, PNG, GIF or WebP picture."), code="invalid"
         ) from exc
-    thumbnail = ImageOps.fit(picture, (size, size), method=Image.Resampling.LANCZOS)
+    thumbnail = ImageOps.fit(picture, box, method=Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="JPEG", quality=85, optimize=True)
     return ContentFile(buffer.getvalue())

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from catchment.core.tasks import task
 
@@ -16,3 +23,36 @@ def send_rendered_mail(
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str = ""
+
+
+def mail_in_language(recipients: Iterable[Recipient], template: str, context: Mapping[str, Any]) -> int:
+    """Render `<template>_subject.txt` and `<template>_message.txt` once per recipient, in that recipient's
+    language, and queue one message each (sent after the surrounding transaction commits).
+
+    The context gets `site_name` and `site_url` (absolute links in mail sent outside a request). Returns
+    how many messages were queued.
+    """
+    queued = 0
+    base = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    known = {code for code, _name in settings.LANGUAGES}
+    seen: set[str] = set()
+    for recipient in recipients:
+        address = recipient.email.strip()
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        language = recipient.language if recipient.language in known else settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = render_to_string(f"{template}_subject.txt", base).strip()
+            body = render_to_string(f"{template}_message.txt", base)
+        send_rendered_mail.enqueue(
+            subject=f"[{settings.SITE_NAME}] {' '.join(subject.split())}", body=body, to=[address]
+        )
+        queued += 1
+    return queued

@@ -198,6 +198,12 @@ if EMAIL_HOST_USER or env_str("EMAIL_HOST"):
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 SITE_NAME = env_str("SITE_NAME", "Catchment")
+# The hub's public address, used for links in mail sent outside a request (notifications, digests).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long an emailed community invitation stays valid.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+INVITATIONS_PER_DAY = 200
+COVER_SIZE = (1200, 360)
 CSRF_FAILURE_VIEW = "catchment.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

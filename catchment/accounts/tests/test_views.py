@@ -261,3 +261,13 @@ def test_directory_and_organisations_never_fail_on_any_query(client, db, params)
     for url in ("/members/", "/members/map.svg", "/members/countries.csv", "/organisations/"):
         response = client.get(url, params)
         assert response.status_code == 200, (url, params)
+
+
+def test_an_account_made_without_the_sign_up_form_gets_its_profile_on_first_visit(client, db):
+    from catchment.accounts.models import Profile
+    from catchment.accounts.tests.factories import UserFactory
+
+    user = UserFactory()  # like createsuperuser: no profile yet
+    client.force_login(user)
+    assert client.get("/me/profile/").status_code == 200
+    assert Profile.objects.filter(user=user).exists()
