@@ -6,13 +6,21 @@ Asserts the exact status and that no response a role may not read carries the co
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
+from catchment.accounts.tests.factories import UserFactory
+from catchment.communities import services
+from catchment.communities.models import Consultation
 from catchment.communities.tests.factories import (
+    ActivityFactory,
     CharterVersionFactory,
     CommunityFactory,
     MembershipFactory,
+    MilestoneFactory,
+    ResourceCommitmentFactory,
+    jpeg_bytes,
     person_in_role,
 )
 from tests.test_permission_matrix import all_patterns
@@ -32,6 +40,40 @@ def reads(role, visibility):
     return visibility == "public" or role in INSIDERS
 
 
+MANAGERS = {"moderator", "co_convenor", "convenor", "staff"}
+POSTS_ONLY = {
+    "communities:join",
+    "communities:request",
+    "communities:leave",
+    "communities:decide",
+    "communities:stage",
+    "communities:member_role",
+    "communities:member_remove",
+    "communities:hand_over",
+    "communities:invitation_withdraw",
+    "communities:resource_delete",
+    "communities:activity_delete",
+    "communities:milestone_delete",
+}
+READABLE = {
+    "communities:charter",
+    "communities:charter_markdown",
+    "communities:charter_docx",
+    "communities:consultation",
+    "communities:resources",
+    "communities:activities",
+    "communities:activities_csv",
+    "communities:milestones",
+}
+EDIT_PAGES = {
+    "communities:charter_edit",
+    "communities:settings",
+    "communities:resource_edit",
+    "communities:activity_edit",
+    "communities:milestone_edit",
+}
+
+
 def expected(name, role, visibility):
     """The oracle, written from the issue's rules, independently of permissions.py."""
     anonymous = role == "anonymous"
@@ -39,25 +81,27 @@ def expected(name, role, visibility):
         return 200
     if name == "communities:create":
         return 302 if anonymous else 200
-    if name == "communities:detail":
+    if name in {"communities:detail", "communities:cover"}:
         return 200 if sees(role, visibility) else 404
-    if name in {
-        "communities:join",
-        "communities:request",
-        "communities:leave",
-        "communities:decide",
-        "communities:stage",
-        "communities:member_role",
-        "communities:member_remove",
-        "communities:hand_over",
-    }:
+    if name in POSTS_ONLY:
         return 302 if anonymous else 405
-    if name == "communities:charter":
+    if name in READABLE:
         return 200 if reads(role, visibility) else 404
-    if name == "communities:charter_edit":
+    if name == "communities:conduct":
+        if anonymous:
+            return 302
+        return 200 if reads(role, visibility) else 404
+    if name in EDIT_PAGES:
         if anonymous:
             return 302
         return 200 if role in EDITORS else 404
+    if name == "communities:invitations":
+        if anonymous:
+            return 302
+        return 200 if role in MANAGERS else 404
+    if name == "communities:invitation":
+        # Whoever holds a valid link may read the invitation; members are sent to the community instead.
+        return 302 if role in INSIDERS - {"staff"} else 200
     raise AssertionError(f"{name} is not in the community permission matrix")
 
 
@@ -76,33 +120,59 @@ def make_world(visibility):
         join_policy="approval",
         description="PRIVATE-DESCRIPTION-MARKER",
     )
+    community.cover.save("cover.jpg", ContentFile(jpeg_bytes()), save=True)
     CharterVersionFactory(community=community, purpose="PRIVATE-CHARTER-MARKER")
     MembershipFactory(community=community, user__display_name="PRIVATE-MEMBER-MARKER")
-    return community
+    Consultation.objects.create(community=community, motivation="PRIVATE-CHARTER-MARKER")
+    sent = services.invitation_create(
+        actor=UserFactory(is_staff=True), community=community, email="invitee@example.org"
+    )
+    return {
+        "community": community,
+        "token": sent.token,
+        "resource": ResourceCommitmentFactory(community=community, responsibility="PRIVATE-CHARTER-MARKER"),
+        "activity": ActivityFactory(community=community, title="PRIVATE-CHARTER-MARKER"),
+        "milestone": MilestoneFactory(community=community, title="PRIVATE-CHARTER-MARKER"),
+        "invitation": sent.invitation,
+    }
+
+
+def url_kwargs(name, world):
+    community = world["community"]
+    if name in {"communities:catalogue", "communities:create"}:
+        return {}
+    if name == "communities:invitation":
+        return {"token": world["token"]}
+    kwargs = {"slug": community.slug}
+    if name == "communities:decide":
+        kwargs["pk"] = 1
+    if name in {"communities:member_role", "communities:member_remove", "communities:hand_over"}:
+        kwargs["username"] = "someone"
+    for prefix, key in (("resource", "resource"), ("activity", "activity"), ("milestone", "milestone")):
+        if name.startswith(f"communities:{prefix}_"):
+            kwargs["pk"] = world[key].pk
+    if name == "communities:invitation_withdraw":
+        kwargs["pk"] = world["invitation"].pk
+    return kwargs
 
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, role, visibility):
-    community = make_world(visibility)
+    world = make_world(visibility)
+    community = world["community"]
     person = person_in_role(role, community)
     client = Client()
     if role != "anonymous":
         client.force_login(person)
     problems = []
     for name in COMMUNITY_URLS:
-        kwargs = {}
-        if name != "communities:catalogue" and name != "communities:create":
-            kwargs["slug"] = community.slug
-        if name == "communities:decide":
-            kwargs["pk"] = 1
-        if name in {"communities:member_role", "communities:member_remove", "communities:hand_over"}:
-            kwargs["username"] = "someone"
-        response = client.get(reverse(name, kwargs=kwargs))
+        response = client.get(reverse(name, kwargs=url_kwargs(name, world)))
         want = expected(name, role, visibility)
         if response.status_code != want:
             problems.append(f"{name}: {response.status_code}, expected {want}")
-        body = response.content.decode()
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
         if not reads(role, visibility) and any(marker in body for marker in PRIVATE_TEXT):
             problems.append(f"{name}: private text shown to {role}")
         if name == "communities:catalogue" and not sees(role, visibility) and community.name in body:
@@ -110,9 +180,20 @@ def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, ro
     assert problems == []
 
 
+@pytest.mark.parametrize("role", ["anonymous", "non_member", "member", "moderator"])
+def test_an_unknown_invitation_token_is_a_clear_404_for_everyone(db, role):
+    world = make_world("secret")
+    client = Client()
+    if role != "anonymous":
+        client.force_login(person_in_role(role, world["community"]))
+    response = client.get(reverse("communities:invitation", kwargs={"token": "not-a-real-token"}))
+    assert response.status_code == 404
+    assert world["community"].name not in response.content.decode()
+
+
 @pytest.mark.parametrize("role", ["non_member", "applicant", "member", "moderator"])
 def test_people_who_may_not_edit_cannot_save_a_charter(db, role):
-    community = make_world("public")
+    community = make_world("public")["community"]
     client = Client()
     client.force_login(person_in_role(role, community))
     response = client.post(

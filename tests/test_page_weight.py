@@ -47,3 +47,45 @@ def test_page_with_its_css_and_js_is_under_budget(client, db, url):
     # Nothing is loaded from another host (no CDN, no web fonts, no trackers).
     assert not re.search(r'<(?:script|img|iframe)[^>]+src="(?:https?:)?//', html)
     assert not re.search(r'<link[^>]+href="(?:https?:)?//', html)
+
+
+COMMUNITY_PAGES = [
+    "/communities/",
+    "/communities/big/",
+    "/communities/big/charter/",
+    "/communities/big/activities/",
+    "/communities/big/resources/",
+    "/communities/big/follow-up/",
+    "/communities/big/consultation/",
+    "/communities/big/invitations/",
+    "/communities/big/settings/",
+]
+
+
+@pytest.mark.parametrize("url", COMMUNITY_PAGES)
+def test_community_pages_with_full_plans_are_under_budget(client, db, url):
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import (
+        FULL_CHARTER,
+        ActivityFactory,
+        CharterVersionFactory,
+        CommunityFactory,
+        MembershipFactory,
+        MilestoneFactory,
+        ResourceCommitmentFactory,
+    )
+
+    community = CommunityFactory(slug="big", description="D" * 3000)
+    CommunityFactory.create_batch(24)
+    CharterVersionFactory(community=community, **FULL_CHARTER)
+    convenor = MembershipFactory(community=community, role=Role.CONVENOR).user
+    for _ in range(40):
+        owner = MembershipFactory(community=community, role=Role.CORE).user
+        ActivityFactory(community=community, owner=owner)
+        MilestoneFactory(community=community, owner=owner)
+        ResourceCommitmentFactory(community=community, person=owner)
+    client.force_login(convenor)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) + asset_bytes(html) < BUDGET, len(response.content)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from catchment.accounts.models import Organisation, OrganisationType, Theme, User
 from catchment.communities.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Cadence,
     CharterVersion,
     Community,
     CommunityLanguage,
+    Consultation,
     JoinPolicy,
     Membership,
     MembershipBasis,
+    Milestone,
+    MilestoneStatus,
+    ResourceCommitment,
     Role,
     Stage,
     Visibility,
@@ -246,6 +256,149 @@ def _charter(community: Community, topic: str, author: User | None, complete: bo
     )
 
 
+CONSULTATION = {
+    "motivation": "People working on {topic} kept meeting the same questions in different countries, and "
+    "answers stayed in email threads. Several partners asked for a space to compare practice.",
+    "purpose": "Shorten the time it takes a practitioner to find a peer who solved a similar problem, and turn "
+    "what members learn into guidance others can use.",
+    "expectations": "Members expect a webinar they can attend in their own language, a discussion that stays "
+    "practical, and one to three hours a month of their time at most.",
+    "needs": "A convenor and two moderators with protected time, interpretation for webinars, a budget for "
+    "one face-to-face World Café a year.",
+    "limitations": "A community of practice will not replace formal training or negotiations; members from "
+    "ministries may not speak freely in public, so some exchanges need a closed space.",
+}
+
+
+def _design_tools(
+    community: Community, roles: dict[int, Role], people: dict[int, User], launched: bool, design: bool
+) -> None:
+    """The consultation, the roles-and-resources sheet, the activity plan and the follow-up plan."""
+    if Consultation.objects.filter(community=community).exists():
+        return
+    topic = community.name.lower()
+    Consultation.objects.create(
+        community=community, **{name: text.format(topic=topic) for name, text in CONSULTATION.items()}
+    )
+    holders = {role: [people[pk] for pk, held in roles.items() if held == role] for role in Role}
+    lead = holders[Role.CONVENOR][0]
+    co = (holders[Role.CO_CONVENOR] or [lead])[0]
+    moderators = holders[Role.MODERATOR] or [co]
+    core = holders[Role.CORE] or [lead]
+    lines = [
+        ("Convenor", lead, "", "12"),
+        ("Co-convenor", co, "", "8"),
+        *(("Moderator", person, "", "6") for person in moderators),
+        ("Knowledge manager", core[0], "", "4"),
+        ("Webinar host", core[-1], "", "3"),
+        ("Sponsor", None, "Regional Water Partnership secretariat", "2"),
+    ]
+    ResourceCommitment.objects.bulk_create(
+        [
+            ResourceCommitment(
+                community=community,
+                responsibility=responsibility,
+                person=person,
+                person_name=name,
+                hours_per_month=Decimal(hours),
+            )
+            for responsibility, person, name, hours in lines
+        ]
+    )
+    today = timezone.localdate()
+
+    def day(offset: int) -> datetime.date:
+        return today + datetime.timedelta(days=offset)
+
+    start = -60 if launched else 30
+    activities = [
+        (
+            "Launch webinar",
+            ActivityKind.WEBINAR,
+            Cadence.ONCE,
+            lead,
+            start,
+            None,
+            ActivityStatus.DONE if launched else ActivityStatus.PLANNED,
+        ),
+        (
+            "Monthly discussion prompt",
+            ActivityKind.DISCUSSION,
+            Cadence.MONTHLY,
+            moderators[0],
+            start + 14,
+            start + 380,
+            ActivityStatus.ONGOING if launched else ActivityStatus.PLANNED,
+        ),
+        (
+            "Quarterly webinar with interpretation",
+            ActivityKind.WEBINAR,
+            Cadence.QUARTERLY,
+            co,
+            start + 30,
+            start + 395,
+            ActivityStatus.ONGOING if launched else ActivityStatus.PLANNED,
+        ),
+        (
+            "Monthly digest",
+            ActivityKind.NEWSLETTER,
+            Cadence.MONTHLY,
+            core[0],
+            start + 20,
+            start + 385,
+            ActivityStatus.ONGOING if launched else ActivityStatus.PLANNED,
+        ),
+        (
+            "World Café on lessons learned",
+            ActivityKind.WORLD_CAFE,
+            Cadence.ONCE,
+            lead,
+            start + 150,
+            None,
+            ActivityStatus.PLANNED,
+        ),
+        (
+            "Peer field visit",
+            ActivityKind.FIELD_VISIT,
+            Cadence.ONCE,
+            core[-1],
+            start + 240,
+            start + 243,
+            ActivityStatus.PLANNED,
+        ),
+    ]
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                community=community,
+                title=title,
+                kind=kind,
+                cadence=cadence,
+                owner=owner,
+                starts_on=day(begin),
+                ends_on=day(end) if end is not None else None,
+                status=status,
+            )
+            for title, kind, cadence, owner, begin, end, status in activities
+        ]
+    )
+    done = MilestoneStatus.DONE
+    pending = MilestoneStatus.OPEN
+    milestones = [
+        ("Preparatory consultation with future members", -120, done, lead),
+        ("Charter drafted with the core group", -75, done if launched else pending, co),
+        ("Moderators named and trained", -10 if design else -50, pending if design else done, lead),
+        ("Launch webinar held", start, done if launched else pending, lead),
+        ("First value-creation review", 180, pending, co),
+    ]
+    Milestone.objects.bulk_create(
+        [
+            Milestone(community=community, title=title, due_on=day(offset), status=status, owner=owner)
+            for title, offset, status, owner in milestones
+        ]
+    )
+
+
 @transaction.atomic
 def load_demo_communities() -> int:
     """Create the demo communities that are missing; returns how many were created."""
@@ -306,12 +459,11 @@ def load_demo_communities() -> int:
             ]
         )
         lead = convenor if index % 5 == 0 else members[0]
+        others = [person for person in members[1:] if person.pk != lead.pk]
         roles = {lead.pk: Role.CONVENOR}
-        for person, role in zip(
-            members[1:4], (Role.CO_CONVENOR, Role.MODERATOR, Role.MODERATOR), strict=False
-        ):
+        for person, role in zip(others[:3], (Role.CO_CONVENOR, Role.MODERATOR, Role.MODERATOR), strict=False):
             roles[person.pk] = role
-        for person in members[4:9]:
+        for person in others[3:8]:
             roles[person.pk] = Role.CORE
         everyone = {person.pk: person for person in [lead, *members]}
         organisations = list(Organisation.objects.filter(type=OrganisationType.COUNTRY_PARTNERSHIP))
@@ -329,6 +481,13 @@ def load_demo_communities() -> int:
             ]
         )
         _charter(community, name, lead, complete=stage != Stage.DESIGN)
+        _design_tools(
+            community,
+            {pk: Role(role) for pk, role in ((pk, roles.get(pk, Role.MEMBER)) for pk in everyone)},
+            everyone,
+            launched=stage != Stage.DESIGN,
+            design=stage == Stage.DESIGN,
+        )
         created += 1
 
     hub = Community.objects.get(slug="moderators")

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catchment.accounts.languages import SPOKEN_LANGUAGE_CODES, spoken_language_choices
+from catchment.accounts.models import User
 from catchment.accounts.selectors import active_themes, organisation_choices
 from catchment.communities.models import (
     CHARTER_SECTIONS,
+    CONSULTATION_FIELDS,
+    Activity,
+    Community,
+    Consultation,
     JoinPolicy,
     MembershipBasis,
+    MembershipStatus,
+    Milestone,
+    ResourceCommitment,
     Role,
     Stage,
     Visibility,
@@ -20,6 +34,7 @@ from catchment.communities.models import (
 )
 from catchment.communities.selectors import CatalogueFilters
 from catchment.communities.services import CommunityChanges
+from catchment.core.images import fitted_picture
 
 GUIDING_QUESTIONS = {
     "purpose": _(
@@ -33,6 +48,16 @@ GUIDING_QUESTIONS = {
     ),
     "structure": _("Who convenes, moderates and supports the community? How are roles shared and renewed?"),
     "code_of_conduct": _("How do members treat each other, sources and confidential information?"),
+}
+
+CONSULTATION_QUESTIONS = {
+    "motivation": _("Why do the founders want a community of practice now? What triggered it?"),
+    "purpose": _("What should the community change for its members and their organisations?"),
+    "expectations": _("What do future members expect to give and to get? How much time can they give?"),
+    "needs": _("What support, tools, time and money does the community need to run?"),
+    "limitations": _(
+        "Where could a community of practice fall short here (time, incentives, language, hierarchy)?"
+    ),
 }
 
 
@@ -159,3 +184,156 @@ class CatalogueForm(forms.Form):
             stage=data.get("stage", "") or "",
             visibility=data.get("visibility", "") or "",
         )
+
+
+class CoverForm(forms.Form):
+    cover = forms.ImageField(
+        label=_("Cover picture"),
+        required=False,
+        help_text=_("A wide JPEG, PNG, GIF or WebP picture; it is cropped to 1200 by 360 pixels."),
+    )
+    remove_cover = forms.BooleanField(label=_("Remove the cover picture"), required=False)
+
+    def clean_cover(self) -> ContentFile[bytes] | None:
+        upload = self.cleaned_data.get("cover")
+        if not upload:
+            return None
+        return fitted_picture(upload, settings.COVER_SIZE)
+
+
+class InvitationForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or more addresses, separated by commas, spaces or new lines (at most 50)."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in (Role.MEMBER, Role.CORE, Role.MODERATOR)],
+    )
+    message = forms.CharField(
+        label=_("Personal message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=settings.LANGUAGES,
+        help_text=_("People who already have an account get it in their own language."),
+    )
+
+    def clean_emails(self) -> list[str]:
+        raw = self.cleaned_data["emails"]
+        addresses: list[str] = []
+        for part in re.split(r"[\s,;]+", raw):
+            address = part.strip().strip("<>").lower()
+            if not address:
+                continue
+            try:
+                validate_email(address)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("“%(address)s” is not an email address.") % {"address": address[:100]}, code="invalid"
+                ) from error
+            if address not in addresses:
+                addresses.append(address)
+        if not addresses:
+            raise ValidationError(_("Enter at least one email address."), code="required")
+        if len(addresses) > 50:
+            raise ValidationError(_("Invite at most 50 people at a time."), code="too_many")
+        return addresses
+
+
+class ConductForm(forms.Form):
+    accept_conduct = forms.BooleanField(
+        label=_("I have read and accept the code of conduct"),
+        error_messages={"required": _("Tick the box to accept the code of conduct.")},
+    )
+
+
+class AcceptInvitationForm(ConductForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation you represent"), queryset=organisation_choices(), required=False
+    )
+
+    def __init__(self, *args: Any, conduct_required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accept_conduct"].required = conduct_required
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = list(CONSULTATION_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in CONSULTATION_FIELDS}
+        help_texts = CONSULTATION_QUESTIONS
+
+
+def _core_team(community: Community) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            memberships__community=community,
+            memberships__status=MembershipStatus.ACTIVE,
+            memberships__role__in=[Role.CORE, Role.MODERATOR, Role.CO_CONVENOR, Role.CONVENOR],
+        )
+        .order_by("display_name")
+        .distinct()
+    )
+
+
+class _PlanForm(forms.ModelForm):
+    person_field = "owner"
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.person_field]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _core_team(community)
+        field.help_text = _("Core members, moderators and convenors of the community.")
+
+
+class ResourceCommitmentForm(_PlanForm):
+    person_field = "person"
+
+    class Meta:
+        model = ResourceCommitment
+        fields = ["responsibility", "person", "person_name", "hours_per_month"]
+        help_texts = {
+            "responsibility": _("For example: convenor, moderator, knowledge manager, webinar host."),
+            "person_name": _("Someone outside the community, such as a sponsor."),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not (data.get("person_name") or "").strip():
+            self.add_error("person", _("Choose a member or write a name."))
+        return data
+
+
+class ActivityForm(_PlanForm):
+    class Meta:
+        model = Activity
+        fields = ["title", "kind", "cadence", "owner", "starts_on", "ends_on", "status"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"ends_on": _("Leave empty for a one-off activity.")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end cannot come before the start."))
+        if data.get("cadence") not in (None, "", "once") and start and not end:
+            self.add_error("ends_on", _("A recurring activity needs an end date."))
+        return data
+
+
+class MilestoneForm(_PlanForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "owner", "status"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -231,9 +232,18 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["community", "email"]),
+            models.Index(fields=["invited_by", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.community}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """Only this digest is stored: a leaked database does not leak working invitation links."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 CHARTER_SECTIONS = (
@@ -278,6 +288,9 @@ class CharterVersion(models.Model):
         return {name: getattr(self, name) for name in CHARTER_SECTIONS}
 
 
+CONSULTATION_FIELDS = ("motivation", "purpose", "expectations", "needs", "limitations")
+
+
 class Consultation(models.Model):
     """The preparatory consultation held while designing a community."""
 
@@ -318,6 +331,7 @@ class ResourceCommitment(models.Model):
             models.CheckConstraint(
                 condition=Q(hours_per_month__gte=0) & Q(hours_per_month__lte=744),
                 name="communities_hours_in_a_month",
+                violation_error_message=_("Hours per month must be between 0 and 744."),
             )
         ]
 
@@ -379,6 +393,7 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="communities_activity_ends_after_start",
+                violation_error_message=_("The end cannot come before the start."),
             )
         ]
 

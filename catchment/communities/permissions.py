@@ -127,3 +127,28 @@ def can_hand_over(viewer: Viewer, community: Community, membership: Membership |
 def can_create_community(viewer: Viewer) -> bool:
     """Any signed-in member may start designing a community."""
     return is_member(viewer)
+
+
+def roles_that_manage_members() -> list[Role]:
+    """The roles whose holders decide requests and invitations (and so are told about them)."""
+    return [role for role in Role if ROLE_RANK[role] >= ROLE_RANK[Role.MODERATOR]]
+
+
+def can_invite(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Send email invitations: whoever manages members, in a community that is not archived."""
+    return can_manage_members(viewer, community, membership) and not community.is_moderators_community
+
+
+def can_accept_invitation(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """A signed-in person not already in the community (nor banned from it) may accept an invitation."""
+    return is_member(viewer) and membership is None and not community.is_read_only
+
+
+def needs_conduct_acceptance(membership: Membership | None, conduct_text: str) -> bool:
+    """An active member who has not yet accepted the community's code of conduct (when it has one)."""
+    return (
+        membership is not None
+        and membership.status == MembershipStatus.ACTIVE
+        and bool(conduct_text.strip())
+        and membership.conduct_accepted_at is None
+    )

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from catchment.accounts.models import Theme, User
 from catchment.accounts.permissions import Viewer, is_member, is_staff
 from catchment.communities import permissions
+from catchment.communities.charter import completeness
 from catchment.communities.models import (
     ROLE_RANK,
+    Activity,
+    ActivityStatus,
     CharterVersion,
     Community,
     CommunityLanguage,
+    Consultation,
+    Invitation,
     JoinRequest,
     Membership,
     MembershipStatus,
+    Milestone,
     RequestStatus,
+    ResourceCommitment,
     Role,
     Visibility,
 )
@@ -89,6 +98,7 @@ class CommunityView:
     can_manage: bool
     can_edit: bool
     can_change_stage: bool
+    can_invite: bool
     pending_request: JoinRequest | None
 
 
@@ -118,6 +128,7 @@ def community_for_viewer(viewer: Viewer, slug: str) -> CommunityView:
         can_manage=permissions.can_manage_members(viewer, community, membership),
         can_edit=permissions.can_edit_community(viewer, community, membership),
         can_change_stage=permissions.can_change_stage(viewer, community, membership),
+        can_invite=permissions.can_invite(viewer, community, membership),
         pending_request=pending,
     )
 
@@ -170,3 +181,91 @@ def charter_version(community: Community, number: int) -> CharterVersion:
     if version is None:
         raise Http404
     return version
+
+
+def waiting_invitations(community: Community) -> QuerySet[Invitation]:
+    """Invitations neither used, withdrawn nor expired, newest first."""
+    return (
+        community.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def recent_invitations(community: Community, limit: int = 20) -> list[Invitation]:
+    """The latest invitations that were used, withdrawn or expired (for the moderators' record)."""
+    now = timezone.now()
+    return list(
+        community.invitations.filter(
+            Q(accepted_at__isnull=False) | Q(revoked_at__isnull=False) | Q(expires_at__lte=now)
+        )
+        .select_related("invited_by", "accepted_by")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link points to (whatever its state), or None for an unknown or malformed token."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.filter(token_hash=Invitation.hash_token(token))
+        .select_related("community", "invited_by")
+        .first()
+    )
+
+
+def consultation(community: Community) -> Consultation | None:
+    return Consultation.objects.filter(community=community).select_related("updated_by").first()
+
+
+def resource_commitments(community: Community) -> list[ResourceCommitment]:
+    return list(community.resource_commitments.select_related("person").order_by("responsibility", "pk"))
+
+
+def activities(community: Community) -> list[Activity]:
+    return list(community.activities.select_related("owner").order_by("starts_on", "pk"))
+
+
+def upcoming_activities(community: Community, today: datetime.date, limit: int = 5) -> list[Activity]:
+    """Activities still to come or running, soonest first (for the community home)."""
+    return list(
+        community.activities.filter(
+            Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today),
+            status__in=[ActivityStatus.PLANNED, ActivityStatus.ONGOING],
+        )
+        .select_related("owner")
+        .order_by("starts_on", "pk")[:limit]
+    )
+
+
+def milestones(community: Community) -> list[Milestone]:
+    return list(community.milestones.select_related("owner").order_by("due_on", "pk"))
+
+
+def active_member_count(community: Community) -> int:
+    return community.memberships.filter(status=MembershipStatus.ACTIVE).count()
+
+
+@dataclass(frozen=True)
+class LaunchReadiness:
+    charter_complete: bool
+    has_moderator: bool
+    open_milestones: int
+
+    @property
+    def ready(self) -> bool:
+        return self.charter_complete and self.has_moderator
+
+
+def launch_readiness(community: Community, charter: CharterVersion | None) -> LaunchReadiness:
+    """What still stands between a community in design and its launch (the same checks as the service)."""
+    return LaunchReadiness(
+        charter_complete=charter is not None and completeness(charter.sections()) >= 1,
+        has_moderator=community.memberships.filter(
+            role=Role.MODERATOR, status=MembershipStatus.ACTIVE
+        ).exists(),
+        open_milestones=community.milestones.filter(status="open").count(),
+    )

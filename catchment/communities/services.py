@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypeVar, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catchment.accounts.models import Organisation, Theme, User
 from catchment.accounts.permissions import Viewer
-from catchment.communities import permissions
+from catchment.communities import notifications, permissions
 from catchment.communities.charter import completeness
 from catchment.communities.models import (
     CHARTER_SECTIONS,
+    CONSULTATION_FIELDS,
     FACILITATING_ROLES,
+    Activity,
     CharterVersion,
     Community,
     CommunityLanguage,
+    Consultation,
+    Invitation,
     JoinRequest,
     Membership,
     MembershipBasis,
     MembershipStatus,
+    Milestone,
     RequestStatus,
+    ResourceCommitment,
     Role,
     Stage,
 )
@@ -138,7 +148,7 @@ def community_join(
     charter = _require_conduct(community, accept_conduct)
     try:
         with transaction.atomic():
-            return Membership.objects.create(
+            membership = Membership.objects.create(
                 community=community,
                 user=user,
                 organisation=organisation,
@@ -147,6 +157,8 @@ def community_join(
             )
     except IntegrityError as error:  # a double-submitted form
         raise CommunityError(_("You are already a member of this community.")) from error
+    notifications.welcome(membership)
+    return membership
 
 
 @transaction.atomic
@@ -165,11 +177,13 @@ def join_request_create(
         raise CommunityError(_("Your request is already waiting for the moderators."))
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(
+            created = JoinRequest.objects.create(
                 community=community, user=user, message=message.strip(), organisation=organisation
             )
     except IntegrityError as error:
         raise CommunityError(_("Your request is already waiting for the moderators.")) from error
+    notifications.request_received(created)
+    return created
 
 
 @transaction.atomic
@@ -195,6 +209,7 @@ def join_request_decide(
         Membership.objects.get_or_create(
             community=community, user_id=request.user_id, defaults={"organisation": request.organisation}
         )
+    notifications.request_decided(request)
     return request
 
 
@@ -224,6 +239,7 @@ def membership_leave(*, actor: Viewer, community: Community) -> None:
         raise CommunityError(_("You are the convenor: hand the convenorship over before you leave."))
     membership.delete()
     moderators_community_sync(user=cast(User, actor))
+    notifications.member_left(community, cast(User, actor))
 
 
 def _target(community: Community, user: User) -> Membership:
@@ -241,9 +257,12 @@ def membership_change_role(*, actor: Viewer, community: Community, user: User, r
         actor, community, _membership(actor, community), Role(target.role), role
     ):
         raise PermissionDenied
+    changed = target.role != role
     target.role = role
     target.save(update_fields=["role"])
     moderators_community_sync(user=user)
+    if changed:
+        notifications.role_changed(target)
     return target
 
 
@@ -265,6 +284,7 @@ def membership_remove(*, actor: Viewer, community: Community, user: User, ban: b
     else:
         target.delete()
     moderators_community_sync(user=user)
+    notifications.removed(community, user, banned=ban)
 
 
 @transaction.atomic
@@ -282,6 +302,7 @@ def convenorship_hand_over(*, actor: Viewer, community: Community, to_user: User
     successor.role = Role.CONVENOR
     successor.save(update_fields=["role"])
     moderators_community_sync(user=to_user)
+    notifications.role_changed(successor)
 
 
 @transaction.atomic
@@ -337,9 +358,12 @@ def community_set_stage(*, actor: Viewer, community: Community, stage: Stage) ->
         if not community.memberships.filter(role=Role.MODERATOR, status=MembershipStatus.ACTIVE).exists():
             raise CommunityError(_("Name at least one moderator before launching."))
         community.launched_at = timezone.now()
+    launching = stage == Stage.LAUNCHED and community.stage == Stage.DESIGN
     community.stage = stage
     community.stage_changed_at = timezone.now()
     community.save(update_fields=["stage", "stage_changed_at", "launched_at"])
+    if launching:
+        notifications.launched(community)
     return community
 
 
@@ -359,3 +383,209 @@ def moderators_community_sync(*, user: User) -> None:
         Membership.objects.create(community=hub, user=user, role=Role.MEMBER)
     elif not facilitates and existing is not None and existing.role == Role.MEMBER:
         existing.delete()
+
+
+# Invitations -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    token: str  # exists in clear only here and in the mail
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: Viewer,
+    community: Community,
+    email: str,
+    role: Role = Role.MEMBER,
+    message: str = "",
+    language: str = "",
+) -> SentInvitation:
+    """Invite someone by email, registered or not, with an expiring single-use link."""
+    membership = _membership(actor, community)
+    if not permissions.can_invite(actor, community, membership):
+        raise PermissionDenied
+    if role != Role.MEMBER and not permissions.can_assign_role(
+        actor, community, membership, Role.MEMBER, role
+    ):
+        raise CommunityError(_("You cannot invite someone in this role."))
+    address = email.strip().lower()
+    existing = Membership.objects.filter(community=community, user__email__iexact=address).first()
+    if existing is not None:
+        if existing.status == MembershipStatus.BANNED:
+            raise CommunityError(_("%(email)s is banned from this community.") % {"email": address})
+        raise CommunityError(_("%(email)s is already a member.") % {"email": address})
+    now = timezone.now()
+    Community.objects.select_for_update().filter(pk=community.pk).first()  # one inviter at a time
+    waiting = community.invitations.filter(
+        email=address, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).first()
+    if waiting is not None:
+        raise CommunityError(
+            _("An invitation to %(email)s is already waiting. Withdraw it first to send a new one.")
+            % {"email": address}
+        )
+    sent_today = Invitation.objects.filter(
+        invited_by_id=actor.pk, created_at__gt=now - datetime.timedelta(days=1)
+    ).count()
+    if sent_today >= settings.INVITATIONS_PER_DAY:
+        raise CommunityError(
+            _("You have sent %(count)d invitations today, the daily limit. Try again tomorrow.")
+            % {"count": sent_today}
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        community=community,
+        email=address,
+        role=role,
+        token_hash=Invitation.hash_token(token),
+        invited_by=cast(User, actor),
+        message=message.strip(),
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    notifications.invitation_sent(invitation, token, language)
+    return SentInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor: Viewer, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation that has not been used; its link stops working."""
+    locked = Invitation.objects.select_for_update().select_related("community").get(pk=invitation.pk)
+    community = locked.community
+    if not permissions.can_invite(actor, community, _membership(actor, community)):
+        raise PermissionDenied
+    if locked.accepted_at is not None:
+        raise CommunityError(_("This invitation has already been accepted."))
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def invitation_problem(invitation: Invitation | None, *, now: datetime.datetime | None = None) -> str:
+    """Why an invitation link cannot be used (a translated sentence), or "" when it can."""
+    now = now or timezone.now()
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you opened the whole link from the email.")
+    if invitation.accepted_at is not None:
+        return _(
+            "This invitation has already been used. Each link works once: ask the person who invited you "
+            "for a new one."
+        )
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn by the community's moderators.")
+    if invitation.expires_at <= now:
+        return _("This invitation expired on %(date)s. Ask the person who invited you for a new one.") % {
+            "date": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
+        }
+    return ""
+
+
+@transaction.atomic
+def invitation_accept(
+    *, actor: Viewer, token: str, accept_conduct: bool, organisation: Organisation | None = None
+) -> Membership:
+    """Use an invitation link: the signed-in person joins in the invited role and accepts the code of
+    conduct. The link then stops working."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("community", "invited_by")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    problem = invitation_problem(invitation)
+    if problem:
+        raise CommunityError(problem)
+    assert invitation is not None
+    community = invitation.community
+    membership = _membership(actor, community)
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        raise CommunityError(_("You are already a member of this community."))
+    if not permissions.can_accept_invitation(actor, community, membership):
+        raise PermissionDenied
+    user = cast(User, actor)
+    _require_organisation(community, organisation)
+    charter = _require_conduct(community, accept_conduct)
+    now = timezone.now()
+    created = Membership.objects.create(
+        community=community,
+        user=user,
+        role=invitation.role,
+        organisation=organisation,
+        conduct_accepted_at=now if charter else None,
+        conduct_version=charter,
+    )
+    invitation.accepted_by = user
+    invitation.accepted_at = now
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    moderators_community_sync(user=user)
+    notifications.welcome(created)
+    notifications.invitation_accepted(invitation)
+    return created
+
+
+# Settings and the design tools ---------------------------------------------------------------------------
+
+
+def _require_edit(actor: Viewer, community: Community) -> None:
+    if not permissions.can_edit_community(actor, community, _membership(actor, community)):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def community_cover_set(*, actor: Viewer, community: Community, picture: ContentFile[bytes] | None) -> None:
+    """Replace (or, with None, remove) the cover picture; the old file is deleted after the commit."""
+    _require_edit(actor, community)
+    old_name = community.cover.name if community.cover else ""
+    if picture is None:
+        community.cover = None
+    else:
+        community.cover.save(f"{community.slug}-{secrets.token_hex(4)}.jpg", picture, save=False)
+    community.save(update_fields=["cover", "updated_at"])
+    if old_name:
+        storage = community.cover.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
+@transaction.atomic
+def consultation_save(*, actor: Viewer, community: Community, answers: Mapping[str, str]) -> Consultation:
+    """Record the preparatory consultation (one per community, edited in place)."""
+    _require_edit(actor, community)
+    consultation, _created = Consultation.objects.select_for_update().get_or_create(community=community)
+    for name in CONSULTATION_FIELDS:
+        setattr(consultation, name, (answers.get(name) or "").strip())
+    consultation.updated_by = cast(User, actor)
+    consultation.save()
+    return consultation
+
+
+PlanItem = TypeVar("PlanItem", ResourceCommitment, Activity, Milestone)
+
+
+@transaction.atomic
+def plan_item_save(*, actor: Viewer, community: Community, item: PlanItem) -> PlanItem:
+    """Add or change a line of a design sheet (resources, activity plan, follow-up plan)."""
+    _require_edit(actor, community)
+    if item.pk is not None and item.community_id != community.pk:
+        raise PermissionDenied
+    item.community = community
+    owner = getattr(item, "owner", None) or getattr(item, "person", None)
+    if (
+        owner is not None
+        and not community.memberships.filter(user=owner, status=MembershipStatus.ACTIVE).exists()
+    ):
+        raise CommunityError(_("Choose a member of the community."))
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_delete(*, actor: Viewer, community: Community, item: PlanItem) -> None:
+    _require_edit(actor, community)
+    if item.community_id != community.pk:
+        raise PermissionDenied
+    item.delete()

@@ -2,29 +2,60 @@
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catchment.accounts import selectors as account_selectors
-from catchment.communities import selectors, services
+from catchment.communities import design, export, permissions, selectors, services
 from catchment.communities.charter import compare, completeness, missing_sections
 from catchment.communities.forms import (
+    AcceptInvitationForm,
+    ActivityForm,
     CatalogueForm,
     CharterForm,
     CommunityForm,
+    ConductForm,
+    ConsultationForm,
+    CoverForm,
     DecisionForm,
+    InvitationForm,
     JoinForm,
+    MilestoneForm,
+    ResourceCommitmentForm,
     RoleForm,
     StageForm,
 )
-from catchment.communities.models import CHARTER_SECTIONS, Role, Stage, charter_section_label
+from catchment.communities.models import (
+    CHARTER_SECTIONS,
+    CONSULTATION_FIELDS,
+    Activity,
+    CharterVersion,
+    Community,
+    Consultation,
+    Milestone,
+    ResourceCommitment,
+    Role,
+    Stage,
+    charter_section_label,
+)
 from catchment.core.paging import page_number
+from catchment.core.views import posted
 
 
 @require_safe
@@ -54,7 +85,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     form = CommunityForm(
-        request.POST or None,
+        posted(request),
         initial={"visibility": "public", "join_policy": "open", "membership_basis": "individual"},
     )
     if request.method == "POST" and form.is_valid():
@@ -78,7 +109,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             charter=charter,
             charter_complete=round(100 * completeness(charter.sections())) if charter else 0,
             members_by_role=selectors.members_by_role(view.community),
+            upcoming=selectors.upcoming_activities(view.community, timezone.localdate()),
+            must_accept_conduct=permissions.needs_conduct_acceptance(
+                view.membership, charter.code_of_conduct if charter else ""
+            ),
         )
+        if view.community.stage == Stage.DESIGN and view.can_change_stage:
+            context["readiness"] = selectors.launch_readiness(view.community, charter)
     if view.can_manage:
         context["requests"] = list(selectors.pending_requests(view.community))
         context["role_choices"] = [(role.value, role.label) for role in Role if role != Role.CONVENOR]
@@ -312,3 +349,461 @@ def member_remove(request: HttpRequest, slug: str, username: str) -> HttpRespons
 @require_POST
 def hand_over(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     return _member_action(request, slug, username, "handover")
+
+
+# Settings, cover, code of conduct ------------------------------------------------------------------------
+
+
+def _settings_initial(community: Community) -> dict[str, object]:
+    return {
+        "name": community.name,
+        "summary": community.summary,
+        "description": community.description,
+        "visibility": community.visibility,
+        "join_policy": community.join_policy,
+        "membership_basis": community.membership_basis,
+        "themes": list(community.themes.all()),
+        "languages": [language.code for language in community.languages.all()],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_edit:
+        raise Http404
+    community = view.community
+    if request.method == "POST":
+        form = CommunityForm(request.POST)
+        cover_form = CoverForm(request.POST, request.FILES)
+        if form.is_valid() and cover_form.is_valid():
+            services.community_update(actor=request.user, community=community, changes=form.to_changes())
+            picture = cover_form.cleaned_data.get("cover")
+            if picture is not None or cover_form.cleaned_data.get("remove_cover"):
+                services.community_cover_set(actor=request.user, community=community, picture=picture)
+            messages.success(request, _("The community's settings have been saved."))
+            return redirect("communities:detail", slug=community.slug)
+    else:
+        form = CommunityForm(initial=_settings_initial(community))
+        cover_form = CoverForm()
+    return render(
+        request,
+        "communities/settings.html",
+        {"form": form, "cover_form": cover_form, "community": community, "view": view},
+    )
+
+
+@require_safe
+def cover(request: HttpRequest, slug: str) -> FileResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.community.cover:
+        raise Http404
+    try:
+        handle = view.community.cover.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def conduct(request: HttpRequest, slug: str) -> HttpResponse:
+    """The code of conduct, and for a member who has not accepted it yet, the acceptance."""
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read:
+        raise Http404
+    charter = selectors.current_charter(view.community)
+    text = charter.code_of_conduct if charter else ""
+    must_accept = permissions.needs_conduct_acceptance(view.membership, text)
+    form = ConductForm(posted(request))
+    if request.method == "POST":
+        if not must_accept:
+            messages.info(request, _("There is nothing to accept."))
+            return redirect("communities:detail", slug=slug)
+        if form.is_valid():
+            services.conduct_accept(actor=request.user, community=view.community)
+            messages.success(request, _("Thank you: your acceptance of the code of conduct is recorded."))
+            return redirect("communities:detail", slug=slug)
+    return render(
+        request,
+        "communities/conduct.html",
+        {
+            "view": view,
+            "community": view.community,
+            "charter": charter,
+            "must_accept": must_accept,
+            "form": form,
+        },
+    )
+
+
+# Invitations -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_invite:
+        raise Http404
+    community = view.community
+    form = InvitationForm(posted(request), initial={"language": get_language(), "role": Role.MEMBER})
+    if request.method == "POST" and form.is_valid():
+        sent, refused = [], []
+        for address in form.cleaned_data["emails"]:
+            try:
+                services.invitation_create(
+                    actor=request.user,
+                    community=community,
+                    email=address,
+                    role=Role(form.cleaned_data["role"]),
+                    message=form.cleaned_data["message"],
+                    language=form.cleaned_data["language"],
+                )
+            except services.CommunityError as error:
+                refused.append(str(error))
+            except PermissionDenied:
+                refused.append(_("You cannot invite people to this community."))
+            else:
+                sent.append(address)
+        if sent:
+            messages.success(
+                request,
+                ngettext("Invitation sent to %(addresses)s.", "Invitations sent to %(addresses)s.", len(sent))
+                % {"addresses": ", ".join(sent)},
+            )
+        for problem in refused:
+            messages.error(request, problem)
+        if not refused:
+            return redirect("communities:invitations", slug=slug)
+    return render(
+        request,
+        "communities/invitations.html",
+        {
+            "view": view,
+            "community": community,
+            "form": form,
+            "waiting": list(selectors.waiting_invitations(community)),
+            "recent": selectors.recent_invitations(community),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_invite:
+        raise Http404
+    invitation = selectors.waiting_invitations(view.community).filter(pk=pk).first()
+    if invitation is None:
+        messages.error(request, _("This invitation is no longer waiting."))
+    else:
+        services.invitation_withdraw(actor=request.user, invitation=invitation)
+        messages.success(
+            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("communities:invitations", slug=slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Where an invitation link leads: sign up or sign in, accept the code of conduct, join."""
+    found = selectors.invitation_by_token(token)
+    problem = services.invitation_problem(found)
+    if problem:
+        return render(
+            request,
+            "communities/invitation_problem.html",
+            {"problem": problem},
+            status=404 if found is None else 410,
+        )
+    assert found is not None
+    community = found.community
+    charter = selectors.current_charter(community)
+    conduct_text = charter.code_of_conduct.strip() if charter else ""
+    context: dict[str, object] = {"invitation": found, "community": community, "charter": charter}
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        # The link arrived at this address: an account opened with it needs no second confirmation mail.
+        get_adapter(request).stash_verified_email(request, found.email)
+        return render(request, "communities/invitation.html", context)
+    membership = permissions.membership_of(request.user, community)
+    if membership is not None and membership.status == "active":
+        messages.info(request, _("You are already a member of this community."))
+        return redirect("communities:detail", slug=community.slug)
+    form = AcceptInvitationForm(posted(request), conduct_required=bool(conduct_text))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(
+                actor=request.user,
+                token=token,
+                accept_conduct=bool(form.cleaned_data.get("accept_conduct")),
+                organisation=form.cleaned_data.get("organisation"),
+            )
+        except services.CommunityError as error:
+            form.add_error(None, str(error))
+        except PermissionDenied:
+            form.add_error(None, _("You cannot join this community."))
+        else:
+            messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
+            return redirect("communities:detail", slug=community.slug)
+    context.update(
+        form=form, conduct_text=conduct_text, organisation_based=community.membership_basis == "organisation"
+    )
+    return render(request, "communities/invitation.html", context)
+
+
+# Charter export ------------------------------------------------------------------------------------------
+
+
+def _readable_charter(request: HttpRequest, slug: str) -> tuple[Community, CharterVersion]:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read:
+        raise Http404
+    current = selectors.current_charter(view.community)
+    if current is None:
+        raise Http404
+    return view.community, current
+
+
+@require_safe
+def charter_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    community, version = _readable_charter(request, slug)
+    response = HttpResponse(
+        export.charter_markdown(community, version), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{community.slug}-charter-v{version.number}.md"'
+    return response
+
+
+@require_safe
+def charter_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    community, version = _readable_charter(request, slug)
+    response = HttpResponse(export.charter_docx(community, version), content_type=export.DOCX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{community.slug}-charter-v{version.number}.docx"'
+    )
+    return response
+
+
+# Design tools: consultation, roles and resources, activity plan, follow-up plan --------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def consultation(request: HttpRequest, slug: str) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read:
+        raise Http404
+    current = selectors.consultation(view.community)
+    editing = view.can_edit and (
+        request.method == "POST" or request.GET.get("edit") == "1" or current is None
+    )
+    form = None
+    if view.can_edit:
+        form = ConsultationForm(posted(request), instance=current)
+        if request.method == "POST" and form.is_valid():
+            services.consultation_save(
+                actor=request.user, community=view.community, answers=form.cleaned_data
+            )
+            messages.success(request, _("The consultation has been saved."))
+            return redirect("communities:consultation", slug=slug)
+    elif request.method == "POST":
+        raise Http404
+    answers = []
+    if current is not None:
+        answers = [
+            (getattr(Consultation._meta.get_field(name), "verbose_name", name), getattr(current, name))
+            for name in CONSULTATION_FIELDS
+        ]
+    return render(
+        request,
+        "communities/consultation.html",
+        {
+            "view": view,
+            "community": view.community,
+            "consultation": current,
+            "answers": answers,
+            "form": form,
+            "editing": editing,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    form: type[Any]
+    model: type[Model]
+    template: str
+    url: str
+    saved: Any
+
+
+SHEETS = {
+    "resources": Sheet(
+        ResourceCommitmentForm,
+        ResourceCommitment,
+        "communities/resources.html",
+        "communities:resources",
+        gettext_lazy("The line has been saved."),
+    ),
+    "activities": Sheet(
+        ActivityForm,
+        Activity,
+        "communities/activities.html",
+        "communities:activities",
+        gettext_lazy("The activity has been saved."),
+    ),
+    "milestones": Sheet(
+        MilestoneForm,
+        Milestone,
+        "communities/milestones.html",
+        "communities:milestones",
+        gettext_lazy("The milestone has been saved."),
+    ),
+}
+
+
+def _sheet_context(kind: str, community: Community) -> dict[str, object]:
+    today = timezone.localdate()
+    if kind == "resources":
+        lines = selectors.resource_commitments(community)
+        members = selectors.active_member_count(community)
+        totals = design.resource_totals(
+            design.ResourceLine(line.responsibility, line.who, line.hours_per_month) for line in lines
+        )
+        return {
+            "items": lines,
+            "totals": totals,
+            "members": members,
+            "support_fte": design.support_fte(members),
+        }
+    if kind == "activities":
+        items = selectors.activities(community)
+        return {
+            "items": items,
+            "timeline": design.timeline(
+                [
+                    design.TimelineInput(
+                        item.pk,
+                        item.title,
+                        item.kind,
+                        item.cadence,
+                        item.status,
+                        item.starts_on,
+                        item.ends_on,
+                    )
+                    for item in items
+                ],
+                today,
+            ),
+        }
+    steps = selectors.milestones(community)
+    return {
+        "items": [(step, step.is_overdue(today)) for step in steps],
+        "overdue": sum(1 for step in steps if step.is_overdue(today)),
+        "today": today,
+    }
+
+
+def _render_sheet(
+    request: HttpRequest,
+    view: selectors.CommunityView,
+    kind: str,
+    form: Any,
+    editing: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "view": view,
+        "community": view.community,
+        "form": form,
+        "editing": editing,
+        "kind": kind,
+        **_sheet_context(kind, view.community),
+    }
+    return render(request, SHEETS[kind].template, context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def sheet(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """A design sheet: everyone who reads the community sees it; convenors add lines."""
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read or (request.method == "POST" and not view.can_edit):
+        raise Http404
+    form = SHEETS[kind].form(posted(request), community=view.community) if view.can_edit else None
+    return _save_or_show_sheet(request, view, kind, form)
+
+
+def _save_or_show_sheet(
+    request: HttpRequest, view: selectors.CommunityView, kind: str, form: Any, editing: Model | None = None
+) -> HttpResponse:
+    """Save a posted line through the service and go back to the sheet, or show the sheet with the form."""
+    spec = SHEETS[kind]
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.plan_item_save(
+                actor=request.user, community=view.community, item=form.save(commit=False)
+            )
+        except services.CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, str(spec.saved))
+            return redirect(spec.url, slug=view.community.slug)
+    return _render_sheet(request, view, kind, form, editing=editing)
+
+
+def _sheet_item(request: HttpRequest, slug: str, kind: str, pk: int) -> tuple[selectors.CommunityView, Model]:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_edit:
+        raise Http404
+    item = SHEETS[kind].model._default_manager.filter(community=view.community, pk=pk).first()
+    if item is None:
+        raise Http404
+    return view, item
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sheet_item(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    view, item = _sheet_item(request, slug, kind, pk)
+    form = SHEETS[kind].form(posted(request), instance=item, community=view.community)
+    return _save_or_show_sheet(request, view, kind, form, editing=item)
+
+
+@login_required
+@require_POST
+def sheet_item_delete(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    view, item = _sheet_item(request, slug, kind, pk)
+    services.plan_item_delete(actor=request.user, community=view.community, item=item)  # type: ignore[type-var]
+    messages.success(request, _("Deleted."))
+    return redirect(SHEETS[kind].url, slug=slug)
+
+
+@require_safe
+def activities_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{view.community.slug}-activity-plan.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["title", "kind", "cadence", "owner", "starts_on", "ends_on", "status"])
+    for item in selectors.activities(view.community):
+        writer.writerow(
+            [
+                export.csv_safe(item.title),
+                item.kind,
+                item.cadence,
+                export.csv_safe(item.owner.display_name if item.owner else ""),
+                item.starts_on.isoformat(),
+                item.ends_on.isoformat() if item.ends_on else "",
+                item.status,
+            ]
+        )
+    return response

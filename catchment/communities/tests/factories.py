@@ -1,7 +1,18 @@
+import datetime
+from decimal import Decimal
+
 import factory
 
 from catchment.accounts.tests.factories import UserFactory
-from catchment.communities.models import CharterVersion, Community, Membership, Role
+from catchment.communities.models import (
+    Activity,
+    CharterVersion,
+    Community,
+    Membership,
+    Milestone,
+    ResourceCommitment,
+    Role,
+)
 
 
 class CommunityFactory(factory.django.DjangoModelFactory[Community]):
@@ -65,3 +76,45 @@ def person_in_role(role, community):
     elif role != "non_member":
         MembershipFactory(community=community, user=user, role=Role(role))
     return user
+
+
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
+    class Meta:
+        model = Activity
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Monthly webinar {n}")
+    kind = "webinar"
+    cadence = "monthly"
+    starts_on = datetime.date(2026, 1, 15)
+    ends_on = datetime.date(2026, 6, 15)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
+    class Meta:
+        model = Milestone
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = datetime.date(2026, 3, 1)
+
+
+class ResourceCommitmentFactory(factory.django.DjangoModelFactory[ResourceCommitment]):
+    class Meta:
+        model = ResourceCommitment
+
+    community = factory.SubFactory(CommunityFactory)
+    responsibility = "Moderator"
+    person_name = "A. Sponsor"
+    hours_per_month = Decimal("8.0")
+
+
+def jpeg_bytes(size=(40, 20), colour=(20, 90, 140)):
+    """A small, valid JPEG picture."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()

@@ -1,0 +1,75 @@
+"""Charters and plans as files: Markdown and Word (.docx) for the charter, CSV for the activity plan."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from docx import Document
+
+from catchment.communities.charter import completeness
+from catchment.communities.models import CHARTER_SECTIONS, CharterVersion, Community, charter_section_label
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """Text a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _saved_line(community: Community, version: CharterVersion) -> str:
+    saved = formats.date_format(timezone.localtime(version.created_at), "DATE_FORMAT")
+    author = version.author.display_name if version.author else ""
+    return _("Version %(number)s, saved on %(date)s by %(author)s. %(percent)s%% complete.") % {
+        "number": version.number,
+        "date": saved,
+        "author": author or "—",
+        "percent": round(100 * completeness(version.sections())),
+    }
+
+
+def charter_markdown(community: Community, version: CharterVersion) -> str:
+    """The charter as a Markdown document; each element's text is kept as its authors wrote it."""
+    lines = [
+        f"# {_('Charter of %(name)s') % {'name': community.name}}",
+        "",
+        f"_{_saved_line(community, version)}_",
+        "",
+    ]
+    for name in CHARTER_SECTIONS:
+        text = getattr(version, name).strip()
+        lines += [f"## {charter_section_label(name)}", "", text or f"_{_('Not written yet.')}_", ""]
+    return "\n".join(lines)
+
+
+def charter_docx(community: Community, version: CharterVersion) -> bytes:
+    """The charter as a Word document: a title, the version line and one heading per element."""
+    document = Document()
+    document.core_properties.title = _("Charter of %(name)s") % {"name": community.name}
+    document.core_properties.author = version.author.display_name if version.author else ""
+    document.add_heading(_("Charter of %(name)s") % {"name": community.name}, level=0)
+    document.add_paragraph().add_run(_saved_line(community, version)).italic = True
+    for name in CHARTER_SECTIONS:
+        document.add_heading(charter_section_label(name), level=1)
+        text = getattr(version, name).strip()
+        if not text:
+            document.add_paragraph(_("Not written yet."))
+            continue
+        for block in text.split("\n\n"):
+            _add_block(document, block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_block(document: object, block: str) -> None:
+    """A paragraph, or a bulleted list when every line starts with '- ' or '* ' (Markdown's lists)."""
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    if lines and all(line[:2] in ("- ", "* ") for line in lines):
+        for line in lines:
+            document.add_paragraph(line[2:], style="List Bullet")  # type: ignore[attr-defined]
+    else:
+        document.add_paragraph(" ".join(lines))  # type: ignore[attr-defined]
