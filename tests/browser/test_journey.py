@@ -6,74 +6,14 @@ switch to French and see French, with an axe-core accessibility check on each pa
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
+from tests.browser.support import assert_accessible
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-REQUIRED = os.environ.get("CATCHMENT_REQUIRE_BROWSER") == "1"
-
-if not Path(CHROMIUM).exists() or not AXE.exists():
-    if REQUIRED:
-        raise RuntimeError(
-            "browser tests required but Chromium or axe-core is missing (apt-get install chromium)"
-        )
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def _allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test and its
-    # database fixtures are ordinary synchronous ones, so Django's async-safety guard is lifted while the
-    # browser is open, for this module only.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_orm_beside_playwright):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def assert_accessible(page) -> None:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    assert violations == []
 
 
 def test_newcomer_joins_fills_profile_finds_themself_and_reads_french(page, live_server):

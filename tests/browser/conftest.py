@@ -1,0 +1,61 @@
+"""Browser fixtures: one headless Chromium per session, a fresh context per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.support import AVAILABLE, CHROMIUM, REQUIRED
+
+if not AVAILABLE and REQUIRED:
+    raise RuntimeError(
+        "browser tests required but Chromium or axe-core is missing (apt-get install chromium)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if AVAILABLE:
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def _allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test and its
+    # database fixtures are ordinary synchronous ones, so Django's async-safety guard is lifted while the
+    # browser is open, for the browser tests only.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser(_allow_orm_beside_playwright):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,21 @@
+"""Shared pieces of the browser tests: where Chromium and axe-core are, and the accessibility check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+REQUIRED = os.environ.get("CATCHMENT_REQUIRE_BROWSER") == "1"
+AVAILABLE = Path(CHROMIUM).exists() and AXE.exists()
+
+
+def assert_accessible(page) -> None:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    assert violations == []
