@@ -157,3 +157,12 @@ def test_members_cannot_use_the_management_actions(client, db):
     client.force_login(member)
     assert client.post("/communities/flat/members/other/remove/").status_code == 404
     assert Membership.objects.filter(user=other).exists()
+
+
+def test_an_invitation_only_community_says_how_people_join(client, db):
+    CommunityFactory(slug="closed", join_policy="invitation", visibility="public")
+    body = client.get("/communities/closed/").content.decode()
+    assert "Members join this community by invitation from its moderators." in body
+    assert "Sign in to join this community." not in body
+    client.cookies["catchment_language"] = "es"
+    assert "por invitación de sus moderadores" in client.get("/communities/closed/").content.decode()
