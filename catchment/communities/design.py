@@ -73,6 +73,13 @@ CHART_WIDTH = 640
 ROW_HEIGHT = 30
 AXIS_HEIGHT = 28
 MAX_OCCURRENCES = 120
+MAX_AXIS_MONTHS = 25 * 12  # a longer plan is drawn up to here; the table still lists everything
+EARLIEST = datetime.date(1, 2, 1)
+LATEST = datetime.date(9998, 12, 31)  # leaves room for month arithmetic below year 10000
+
+
+def _clamp(day: datetime.date) -> datetime.date:
+    return min(max(day, EARLIEST), LATEST)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -151,21 +158,25 @@ def timeline(items: Sequence[TimelineInput], today: datetime.date) -> Timeline:
     """Place activities on a month axis: a bar from start to end, a mark for each occurrence."""
     if not items:
         return Timeline(rows=[], ticks=[], width=CHART_WIDTH, height=AXIS_HEIGHT, today_x=None)
-    first = min(item.starts_on for item in items).replace(day=1)
-    last_end = max((item.ends_on or item.starts_on) for item in items)
+    first = _clamp(min(item.starts_on for item in items)).replace(day=1)
+    last_end = _clamp(max((item.ends_on or item.starts_on) for item in items))
     last = add_months(last_end.replace(day=1), 1)
-    if last < add_months(first, 3):
-        last = add_months(first, 3)
+    last = max(last, add_months(first, 3))
+    if first.year + MAX_AXIS_MONTHS // 12 < LATEST.year:
+        last = min(last, add_months(first, MAX_AXIS_MONTHS))
     span = (last - first).days
 
     def x(day: datetime.date) -> float:
-        return round(LABEL_WIDTH + CHART_WIDTH * (day - first).days / span, 1)
+        offset = min(max((day - first).days, 0), span)
+        return round(LABEL_WIDTH + CHART_WIDTH * offset / span, 1)
 
     rows = []
     for index, item in enumerate(items):
-        start_x = x(item.starts_on)
-        end_x = x((item.ends_on or item.starts_on) + datetime.timedelta(days=1))
-        marks = [x(day) for day in occurrences(item.cadence, item.starts_on, item.ends_on)]
+        starts_on = _clamp(item.starts_on)
+        ends_on = _clamp(item.ends_on) if item.ends_on else None
+        start_x = x(starts_on)
+        end_x = x((ends_on or starts_on) + datetime.timedelta(days=1))
+        marks = [x(day) for day in occurrences(item.cadence, starts_on, ends_on) if first <= day < last]
         rows.append(
             TimelineRow(
                 item=item,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,12 @@ from catchment.communities.models import CHARTER_SECTIONS, CharterVersion, Commu
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text Word can store: control characters (which XML forbids) removed, line endings normalised."""
+    return XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def csv_safe(value: str) -> str:
@@ -48,17 +55,18 @@ def charter_markdown(community: Community, version: CharterVersion) -> str:
 def charter_docx(community: Community, version: CharterVersion) -> bytes:
     """The charter as a Word document: a title, the version line and one heading per element."""
     document = Document()
-    document.core_properties.title = _("Charter of %(name)s") % {"name": community.name}
-    document.core_properties.author = version.author.display_name if version.author else ""
-    document.add_heading(_("Charter of %(name)s") % {"name": community.name}, level=0)
-    document.add_paragraph().add_run(_saved_line(community, version)).italic = True
+    title = _xml_text(_("Charter of %(name)s") % {"name": community.name})
+    document.core_properties.title = title
+    document.core_properties.author = _xml_text(version.author.display_name if version.author else "")
+    document.add_heading(title, level=0)
+    document.add_paragraph().add_run(_xml_text(_saved_line(community, version))).italic = True
     for name in CHARTER_SECTIONS:
         document.add_heading(charter_section_label(name), level=1)
-        text = getattr(version, name).strip()
+        text = _xml_text(getattr(version, name)).strip()
         if not text:
             document.add_paragraph(_("Not written yet."))
             continue
-        for block in text.split("\n\n"):
+        for block in re.split(r"\n\s*\n", text):
             _add_block(document, block)
     buffer = io.BytesIO()
     document.save(buffer)

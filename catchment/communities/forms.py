@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -264,6 +265,8 @@ class AcceptInvitationForm(ConductForm):
 
 
 class ConsultationForm(forms.ModelForm):
+    based_on = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
     class Meta:
         model = Consultation
         fields = list(CONSULTATION_FIELDS)
@@ -283,8 +286,22 @@ def _core_team(community: Community) -> QuerySet[User]:
     )
 
 
+PLAN_FIRST_DAY = datetime.date(1900, 1, 1)
+PLAN_LAST_DAY = datetime.date(2200, 12, 31)
+PLAN_MAX_YEARS = 20
+
+
 class _PlanForm(forms.ModelForm):
     person_field = "owner"
+    date_fields: tuple[str, ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.date_fields:
+            day = data.get(name)
+            if day and not PLAN_FIRST_DAY <= day <= PLAN_LAST_DAY:
+                self.add_error(name, _("Choose a date between 1900 and 2200."))
+        return data
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,6 +330,8 @@ class ResourceCommitmentForm(_PlanForm):
 
 
 class ActivityForm(_PlanForm):
+    date_fields = ("starts_on", "ends_on")
+
     class Meta:
         model = Activity
         fields = ["title", "kind", "cadence", "owner", "starts_on", "ends_on", "status"]
@@ -329,10 +348,17 @@ class ActivityForm(_PlanForm):
             self.add_error("ends_on", _("The end cannot come before the start."))
         if data.get("cadence") not in (None, "", "once") and start and not end:
             self.add_error("ends_on", _("A recurring activity needs an end date."))
+        if start and end and (end - start).days > PLAN_MAX_YEARS * 366:
+            self.add_error(
+                "ends_on",
+                _("Plan at most %(years)d years ahead in one activity.") % {"years": PLAN_MAX_YEARS},
+            )
         return data
 
 
 class MilestoneForm(_PlanForm):
+    date_fields = ("due_on",)
+
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "owner", "status"]

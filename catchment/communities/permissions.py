@@ -144,10 +144,12 @@ def can_accept_invitation(viewer: Viewer, community: Community, membership: Memb
     return is_member(viewer) and membership is None and not community.is_read_only
 
 
-def needs_conduct_acceptance(membership: Membership | None, conduct_text: str) -> bool:
-    """An active member who has not yet accepted the community's code of conduct (when it has one)."""
+def needs_conduct_acceptance(community: Community, membership: Membership | None, conduct_text: str) -> bool:
+    """An active member who has not yet accepted the community's code of conduct (when it has one), while
+    the community is not archived (read-only)."""
     return (
-        membership is not None
+        not community.is_read_only
+        and membership is not None
         and membership.status == MembershipStatus.ACTIVE
         and bool(conduct_text.strip())
         and membership.conduct_accepted_at is None

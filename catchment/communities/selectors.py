@@ -221,6 +221,11 @@ def consultation(community: Community) -> Consultation | None:
     return Consultation.objects.filter(community=community).select_related("updated_by").first()
 
 
+def consultation_stamp(consultation: Consultation | None) -> str:
+    """What an editor of the consultation started from: its last save time, or "" before the first save."""
+    return consultation.updated_at.isoformat() if consultation is not None else ""
+
+
 def resource_commitments(community: Community) -> list[ResourceCommitment]:
     return list(community.resource_commitments.select_related("person").order_by("responsibility", "pk"))
 

@@ -217,7 +217,7 @@ def join_request_decide(
 def conduct_accept(*, actor: Viewer, community: Community) -> Membership:
     """Record that a member accepted the current code of conduct."""
     membership = _membership(actor, community)
-    if membership is None or membership.status != MembershipStatus.ACTIVE:
+    if membership is None or membership.status != MembershipStatus.ACTIVE or community.is_read_only:
         raise PermissionDenied
     membership.conduct_version = _current_charter(community)
     membership.conduct_accepted_at = timezone.now()
@@ -507,16 +507,39 @@ def invitation_accept(
     if not permissions.can_accept_invitation(actor, community, membership):
         raise PermissionDenied
     user = cast(User, actor)
+    inviter = invitation.invited_by
+    inviter_membership = permissions.membership_of(inviter, community) if inviter else None
+    if inviter is None or not permissions.can_invite(inviter, community, inviter_membership):
+        raise CommunityError(
+            _("This invitation is no longer valid: the person who sent it no longer manages the community.")
+        )
+    role = Role(invitation.role)
+    if role != Role.MEMBER:
+        # A role is given to the person it was sent to, and only while the inviter may still give it.
+        if user.email.strip().lower() != invitation.email:
+            raise CommunityError(
+                _("This invitation to a role was sent to %(email)s: sign in with that address to accept it.")
+                % {"email": invitation.email}
+            )
+        if not permissions.can_assign_role(inviter, community, inviter_membership, Role.MEMBER, role):
+            role = Role.MEMBER
     _require_organisation(community, organisation)
     charter = _require_conduct(community, accept_conduct)
     now = timezone.now()
-    created = Membership.objects.create(
-        community=community,
-        user=user,
-        role=invitation.role,
-        organisation=organisation,
-        conduct_accepted_at=now if charter else None,
-        conduct_version=charter,
+    try:
+        with transaction.atomic():
+            created = Membership.objects.create(
+                community=community,
+                user=user,
+                role=role,
+                organisation=organisation,
+                conduct_accepted_at=now if charter else None,
+                conduct_version=charter,
+            )
+    except IntegrityError as error:  # joined by another way at the same moment
+        raise CommunityError(_("You are already a member of this community.")) from error
+    JoinRequest.objects.filter(community=community, user=user, status=RequestStatus.PENDING).update(
+        status=RequestStatus.WITHDRAWN, decided_at=now
     )
     invitation.accepted_by = user
     invitation.accepted_at = now
@@ -551,10 +574,22 @@ def community_cover_set(*, actor: Viewer, community: Community, picture: Content
 
 
 @transaction.atomic
-def consultation_save(*, actor: Viewer, community: Community, answers: Mapping[str, str]) -> Consultation:
-    """Record the preparatory consultation (one per community, edited in place)."""
+def consultation_save(
+    *, actor: Viewer, community: Community, answers: Mapping[str, str], based_on: str
+) -> Consultation:
+    """Record the preparatory consultation (one per community, edited in place). `based_on` is the save the
+    editor started from ("" for none): if someone saved since, nothing is overwritten."""
     _require_edit(actor, community)
-    consultation, _created = Consultation.objects.select_for_update().get_or_create(community=community)
+    Community.objects.select_for_update().filter(pk=community.pk).first()
+    existing = Consultation.objects.filter(community=community).first()
+    if (existing.updated_at.isoformat() if existing else "") != based_on:
+        raise CommunityError(
+            _(
+                "Someone saved the consultation while you were editing. Your text is kept below: compare it "
+                "with theirs, then save again."
+            )
+        )
+    consultation = existing or Consultation(community=community)
     for name in CONSULTATION_FIELDS:
         setattr(consultation, name, (answers.get(name) or "").strip())
     consultation.updated_by = cast(User, actor)

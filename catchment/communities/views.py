@@ -111,7 +111,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             members_by_role=selectors.members_by_role(view.community),
             upcoming=selectors.upcoming_activities(view.community, timezone.localdate()),
             must_accept_conduct=permissions.needs_conduct_acceptance(
-                view.membership, charter.code_of_conduct if charter else ""
+                view.community, view.membership, charter.code_of_conduct if charter else ""
             ),
         )
         if view.community.stage == Stage.DESIGN and view.can_change_stage:
@@ -288,6 +288,9 @@ def charter_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     based_on=form.cleaned_data["based_on"],
                 )
             except services.CommunityError as error:
+                # Keep the editor's text; the next save is based on the version now current, which the
+                # page shows, so "save again" works once they have compared.
+                form = _rebased(CharterForm, request, current.number if current else "")
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("The charter has been saved as a new version."))
@@ -300,6 +303,15 @@ def charter_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "communities/charter_edit.html",
         {"form": form, "community": view.community, "current": current},
     )
+
+
+def _rebased(form_class: type[Any], request: HttpRequest, based_on: object, **kwargs: Any) -> Any:
+    """The posted form again, now based on the version saved meanwhile (the editor's text is kept)."""
+    data = request.POST.copy()
+    data["based_on"] = "" if based_on is None else str(based_on)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
 
 
 def _member_action(request: HttpRequest, slug: str, username: str, action: str) -> HttpResponse:
@@ -417,7 +429,7 @@ def conduct(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     charter = selectors.current_charter(view.community)
     text = charter.code_of_conduct if charter else ""
-    must_accept = permissions.needs_conduct_acceptance(view.membership, text)
+    must_accept = permissions.needs_conduct_acceptance(view.community, view.membership, text)
     form = ConductForm(posted(request))
     if request.method == "POST":
         if not must_accept:
@@ -503,10 +515,16 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     if invitation is None:
         messages.error(request, _("This invitation is no longer waiting."))
     else:
-        services.invitation_withdraw(actor=request.user, invitation=invitation)
-        messages.success(
-            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
-        )
+        try:
+            services.invitation_withdraw(actor=request.user, invitation=invitation)
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        except PermissionDenied:
+            messages.error(request, _("You cannot do that in this community."))
+        else:
+            messages.success(
+                request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+            )
     return redirect("communities:invitations", slug=slug)
 
 
@@ -606,13 +624,25 @@ def consultation(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = None
     if view.can_edit:
-        form = ConsultationForm(posted(request), instance=current)
+        form = ConsultationForm(
+            posted(request), instance=current, initial={"based_on": selectors.consultation_stamp(current)}
+        )
         if request.method == "POST" and form.is_valid():
-            services.consultation_save(
-                actor=request.user, community=view.community, answers=form.cleaned_data
-            )
-            messages.success(request, _("The consultation has been saved."))
-            return redirect("communities:consultation", slug=slug)
+            try:
+                services.consultation_save(
+                    actor=request.user,
+                    community=view.community,
+                    answers=form.cleaned_data,
+                    based_on=form.cleaned_data["based_on"],
+                )
+            except services.CommunityError as error:
+                form = _rebased(
+                    ConsultationForm, request, selectors.consultation_stamp(current), instance=current
+                )
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The consultation has been saved."))
+                return redirect("communities:consultation", slug=slug)
     elif request.method == "POST":
         raise Http404
     answers = []

@@ -202,7 +202,7 @@ SITE_NAME = env_str("SITE_NAME", "Catchment")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long an emailed community invitation stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
-INVITATIONS_PER_DAY = 200
+INVITATIONS_PER_DAY = 50
 COVER_SIZE = (1200, 360)
 CSRF_FAILURE_VIEW = "catchment.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

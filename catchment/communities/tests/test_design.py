@@ -85,14 +85,14 @@ def test_long_plans_label_at_most_twelve_months():
     assert sum(tick.labelled for tick in chart.ticks) == 12
 
 
-dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2060, 12, 31))
+dates = st.one_of(st.dates(min_value=D(2000, 1, 1), max_value=D(2060, 12, 31)), st.dates())
 
 
 @given(
     st.lists(
         st.tuples(
             dates,
-            st.integers(min_value=0, max_value=2000),
+            st.integers(min_value=0, max_value=4000),
             st.sampled_from(["once", "weekly", "monthly", "quarterly"]),
         ),
         min_size=1,
@@ -109,7 +109,9 @@ def test_every_bar_and_mark_stays_inside_the_chart(rows, today):
             cadence,
             "planned",
             start,
-            start + datetime.timedelta(days=length) if length else None,
+            min(start + datetime.timedelta(days=length), datetime.date.max)
+            if length and start.year < 9990
+            else None,
         )
         for n, (start, length, cadence) in enumerate(rows)
     ]
@@ -120,3 +122,16 @@ def test_every_bar_and_mark_stays_inside_the_chart(rows, today):
         assert all(0 <= mark <= chart.width for mark in row.marks)
         assert len(row.marks) <= design.MAX_OCCURRENCES
     assert chart.today_x is None or 0 <= chart.today_x <= chart.width
+
+
+def test_dates_at_the_edge_of_the_calendar_and_centuries_long_plans_still_draw():
+    far = design.timeline(
+        [TimelineInput(1, "x", "webinar", "monthly", "planned", D(9999, 12, 20), D(9999, 12, 31))],
+        D(2026, 1, 1),
+    )
+    assert len(far.rows) == 1
+    long = design.timeline(
+        [TimelineInput(1, "x", "webinar", "monthly", "planned", D(1, 1, 1), D(9000, 1, 1))], D(2026, 1, 1)
+    )
+    assert len(long.ticks) == design.MAX_AXIS_MONTHS
+    assert long.rows[0].width <= long.width

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -330,3 +331,64 @@ def test_design_pages_run_a_constant_number_of_queries(convenor_client, communit
     small = count()
     grow(15)
     assert count() == small
+
+
+def test_the_word_export_keeps_paragraphs_and_lists_and_drops_control_characters(client, community):
+    CharterVersionFactory(
+        community=community,
+        **{**FULL_CHARTER, "objectives": "First para.\r\n\r\n- a\r\n- b\r\n\r\nLast\x01 para."},
+    )
+    community.name = "Ground\x1bwater"
+    community.save()
+    document = Document(io.BytesIO(client.get("/communities/gw/charter.docx").content))
+    paragraphs = [(p.text, p.style.name) for p in document.paragraphs]
+    assert ("First para.", "Normal") in paragraphs
+    assert ("a", "List Bullet") in paragraphs and ("b", "List Bullet") in paragraphs
+    assert ("Last para.", "Normal") in paragraphs
+    assert paragraphs[0][0] == "Charter of Groundwater"
+
+
+def test_an_archived_community_records_no_new_acceptance(client, community):
+    member = MembershipFactory(community=community).user
+    community.stage = "archived"
+    community.save()
+    client.force_login(member)
+    client.post("/communities/gw/conduct/", {"accept_conduct": "on"})
+    assert Membership.objects.get(user=member).conduct_accepted_at is None
+
+
+def test_two_editors_of_the_consultation_do_not_overwrite_each_other(convenor_client, community):
+    first = {
+        "motivation": "Mine",
+        "purpose": "",
+        "expectations": "",
+        "needs": "",
+        "limitations": "",
+        "based_on": "",
+    }
+    convenor_client.post("/communities/gw/consultation/", first)
+    stale = {**first, "motivation": "Theirs"}
+    response = convenor_client.post("/communities/gw/consultation/", stale)
+    body = response.content.decode()
+    assert "Someone saved the consultation while you were editing." in body
+    assert "Theirs" in body and "The version saved meanwhile" in body
+    assert Consultation.objects.get().motivation == "Mine"
+    rebased = re.search(r'name="based_on" value="([^"]+)"', body).group(1)
+    convenor_client.post("/communities/gw/consultation/", {**stale, "based_on": rebased})
+    assert Consultation.objects.get().motivation == "Theirs"
+
+
+def test_dates_outside_the_planning_range_are_refused(convenor_client, community):
+    response = convenor_client.post(
+        "/communities/gw/activities/",
+        {
+            "title": "Far",
+            "kind": "webinar",
+            "cadence": "monthly",
+            "starts_on": "9999-12-20",
+            "ends_on": "9999-12-31",
+            "status": "planned",
+        },
+    )
+    assert "Choose a date between 1900 and 2200." in response.content.decode()
+    assert Activity.objects.count() == 0

@@ -239,3 +239,36 @@ def test_a_member_following_an_old_invitation_is_sent_to_the_community(client, c
     assert response.status_code == 302
     assert response["Location"] == "/communities/drought/"
     assert User.objects.count() == 2
+
+
+def test_an_invitation_dies_with_its_senders_power_to_invite(community, convenor):
+    co = MembershipFactory(community=community, role=Role.CO_CONVENOR).user
+    sent = invite(co, community, email="friend@example.org", role=Role.MODERATOR)
+    services.membership_remove(actor=convenor, community=community, user=co, ban=True)
+    with pytest.raises(services.CommunityError, match="no longer manages"):
+        services.invitation_accept(
+            actor=UserFactory(email="friend@example.org"), token=sent.token, accept_conduct=True
+        )
+
+
+def test_a_role_goes_only_to_the_address_it_was_sent_to(community, convenor):
+    sent = invite(convenor, community, email="friend@example.org", role=Role.MODERATOR)
+    with pytest.raises(services.CommunityError, match="sign in with that address"):
+        services.invitation_accept(
+            actor=UserFactory(email="other@example.org"), token=sent.token, accept_conduct=True
+        )
+    friend = UserFactory(email="Friend@Example.org")
+    assert (
+        services.invitation_accept(actor=friend, token=sent.token, accept_conduct=True).role == Role.MODERATOR
+    )
+
+
+def test_accepting_withdraws_a_pending_request_to_join(community, convenor):
+    from catchment.communities.models import JoinRequest
+
+    colleague = UserFactory()
+    pending = JoinRequest.objects.create(community=community, user=colleague)
+    sent = invite(convenor, community)
+    services.invitation_accept(actor=colleague, token=sent.token, accept_conduct=True)
+    pending.refresh_from_db()
+    assert pending.status == "withdrawn"
