@@ -1,4 +1,4 @@
-"""Browser fixtures: one headless Chromium per session, a fresh context per test."""
+"""Browser fixtures: one headless Chromium per test module, a fresh context per test."""
 
 from __future__ import annotations
 
@@ -21,17 +21,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test and its
-    # database fixtures are ordinary synchronous ones, so Django's async-safety guard is lifted while the
-    # browser is open, for the browser tests only.
+    # Playwright's sync API runs an event loop in this thread while the browser is open; the ORM calls
+    # made by the test and its database fixtures are ordinary synchronous ones, so Django's async-safety
+    # guard is lifted for as long as the browser runs: one module at a time, never for the whole session
+    # (`check --deploy` in other tests rightly refuses the variable).
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_allow_orm_beside_playwright):
     from playwright.sync_api import sync_playwright
 
