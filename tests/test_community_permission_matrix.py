@@ -23,6 +23,7 @@ from catchment.communities.tests.factories import (
     jpeg_bytes,
     person_in_role,
 )
+from catchment.discussions import services as services_discussions
 from tests.test_permission_matrix import all_patterns
 
 ROLES = ["anonymous", "non_member", "applicant", "member", "moderator", "co_convenor", "convenor", "staff"]
@@ -41,6 +42,7 @@ def reads(role, visibility):
 
 
 MANAGERS = {"moderator", "co_convenor", "convenor", "staff"}
+WRITERS = {"member", "moderator", "co_convenor", "convenor"}  # active members; staff moderate, not post
 POSTS_ONLY = {
     "communities:join",
     "communities:request",
@@ -102,10 +104,30 @@ def expected(name, role, visibility):
     if name == "communities:invitation":
         # Whoever holds a valid link may read the invitation; members are sent to the community instead.
         return 302 if role in INSIDERS - {"staff"} else 200
+    if name in {"discussions:topics", "discussions:topic", "discussions:post_history"}:
+        return 200 if reads(role, visibility) else 404
+    if name in {
+        "discussions:reply",
+        "discussions:accept",
+        "discussions:topic_moderate",
+        "discussions:post_moderate",
+    }:
+        return 302 if anonymous else 405
+    if name == "discussions:topic_new":
+        if anonymous:
+            return 302
+        return 200 if role in WRITERS else 404
+    if name in {"discussions:post_edit", "discussions:moderation_log"}:
+        # The opening post belongs to someone else: only moderators (and staff) may edit it.
+        if anonymous:
+            return 302
+        return 200 if role in MANAGERS else 404
     raise AssertionError(f"{name} is not in the community permission matrix")
 
 
-COMMUNITY_URLS = sorted(name for name, _route, _entry in all_patterns() if name.startswith("communities:"))
+COMMUNITY_URLS = sorted(
+    name for name, _route, _entry in all_patterns() if name.startswith(("communities:", "discussions:"))
+)
 
 
 def test_every_community_url_is_in_the_matrix():
@@ -127,8 +149,19 @@ def make_world(visibility):
     sent = services.invitation_create(
         actor=UserFactory(is_staff=True), community=community, email="invitee@example.org"
     )
+    author = MembershipFactory(community=community).user
+    topic = services_discussions.topic_create(
+        actor=author,
+        community=community,
+        kind="question",
+        title="PRIVATE-CHARTER-MARKER",
+        body="Body",
+        language="en",
+    )
+    services_discussions.post_reply(actor=author, topic=topic, body="PRIVATE-CHARTER-MARKER reply")
     return {
         "community": community,
+        "topic": topic,
         "token": sent.token,
         "resource": ResourceCommitmentFactory(community=community, responsibility="PRIVATE-CHARTER-MARKER"),
         "activity": ActivityFactory(community=community, title="PRIVATE-CHARTER-MARKER"),
@@ -144,6 +177,15 @@ def url_kwargs(name, world):
     if name == "communities:invitation":
         return {"token": world["token"]}
     kwargs = {"slug": community.slug}
+    if name.startswith("discussions:") and name not in {
+        "discussions:topics",
+        "discussions:topic_new",
+        "discussions:moderation_log",
+    }:
+        kwargs["pk"] = world["topic"].pk
+    if name in {"discussions:post_edit", "discussions:post_history", "discussions:post_moderate"}:
+        kwargs["post"] = world["topic"].posts.get(number=1).pk
+        return kwargs
     if name == "communities:decide":
         kwargs["pk"] = 1
     if name in {"communities:member_role", "communities:member_remove", "communities:hand_over"}:

@@ -89,3 +89,30 @@ def test_community_pages_with_full_plans_are_under_budget(client, db, url):
     assert response.status_code == 200
     html = response.content.decode()
     assert len(response.content) + asset_bytes(html) < BUDGET, len(response.content)
+
+
+@pytest.mark.parametrize("url", ["/communities/talk/topics/", "/communities/talk/topics/{pk}/"])
+def test_discussion_pages_with_a_full_page_of_posts_are_under_budget(client, db, url):
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
+    from catchment.discussions import services
+
+    community = CommunityFactory(slug="talk")
+    moderator = MembershipFactory(community=community, role=Role.MODERATOR).user
+    topic = services.topic_create(
+        actor=moderator, community=community, kind="question", title="T" * 120, body="B" * 1000, language="en"
+    )
+    for n in range(40):
+        services.post_reply(actor=moderator, topic=topic, body=f"Reply {n} " + "word " * 200)
+        services.topic_create(
+            actor=moderator,
+            community=community,
+            kind="discussion",
+            title=f"Topic {n} " + "t" * 100,
+            body="x",
+            language="en",
+        )
+    client.force_login(moderator)
+    response = client.get(url.format(pk=topic.pk))
+    assert response.status_code == 200
+    assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)

@@ -56,6 +56,8 @@ from catchment.communities.models import (
 )
 from catchment.core.paging import page_number
 from catchment.core.views import posted
+from catchment.discussions import permissions as discussion_policy
+from catchment.discussions import selectors as discussion_selectors
 
 
 @require_safe
@@ -110,6 +112,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             charter_complete=round(100 * completeness(charter.sections())) if charter else 0,
             members_by_role=selectors.members_by_role(view.community),
             upcoming=selectors.upcoming_activities(view.community, timezone.localdate()),
+            recent_topics=discussion_selectors.recent_topics(
+                view.community,
+                moderator=discussion_policy.can_moderate(request.user, view.community, view.membership),
+            ),
             must_accept_conduct=permissions.needs_conduct_acceptance(
                 view.community, view.membership, charter.code_of_conduct if charter else ""
             ),

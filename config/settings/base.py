@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "catchment.core",
     "catchment.accounts",
     "catchment.communities",
+    "catchment.discussions",
 ]
 
 MIDDLEWARE = [

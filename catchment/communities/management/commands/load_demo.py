@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from catchment.accounts.demo import load_demo_hub
 from catchment.communities.demo import load_demo_communities
+from catchment.discussions.demo import load_demo_discussions
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         summary = load_demo_hub(member_count=int(options["members"]))  # type: ignore[call-overload]
         communities = load_demo_communities()
+        topics = load_demo_discussions()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
-            f"{summary.organisations_created} new organisation(s), {communities} new communit(ies)"
+            f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
+            f"{topics} new topic(s)"
         )

@@ -1,0 +1,61 @@
+"""Forms for discussions; every message is translated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catchment.accounts.languages import spoken_language_choices
+from catchment.discussions.models import ModerationAction, TopicKind
+
+BODY_HELP = _("Markdown: **bold**, *italic*, [links](https://example.org), lists, > quotes.")
+
+
+def _body_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=BODY_HELP,
+        error_messages={"required": _("Write a message first.")},
+    )
+
+
+class TopicForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = _body_field(_("Message"))
+    language = forms.ChoiceField(label=_("Language of the topic"))
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(value, label) for value, label in TopicKind.choices if value in kinds]
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = spoken_language_choices()
+
+
+class ReplyForm(forms.Form):
+    body = _body_field(_("Your reply"))
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    body = _body_field(_("Message"))
+
+
+class ModerationForm(forms.Form):
+    verb = forms.ChoiceField(choices=ModerationAction.Verb.choices)
+    reason = forms.CharField(label=_("Reason (shown in the moderation log)"), required=False, max_length=300)
+
+
+class TopicFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *TopicKind.choices]
+    )
+    unanswered = forms.BooleanField(label=_("Unanswered questions only"), required=False)

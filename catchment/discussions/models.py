@@ -1,0 +1,152 @@
+"""Conversations in a community: topics (discussions, questions, announcements) made of posts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catchment.communities.models import Community
+
+
+class TopicKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    QUESTION = "question", _("Question")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
+class Visibility(models.TextChoices):
+    """What happened to a post or topic: shown, hidden by a moderator, or deleted (both can be undone)."""
+
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+    DELETED = "deleted", _("Deleted")
+
+
+class Topic(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="topics")
+    kind = models.CharField(_("kind"), max_length=16, choices=TopicKind.choices, default=TopicKind.DISCUSSION)
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="topics"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_posted_at = models.DateTimeField(_("last post"))
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    status = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.VISIBLE)
+    accepted_post = models.ForeignKey(
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted answer"),
+    )
+
+    class Meta:
+        ordering = ["-is_pinned", "-last_posted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["community", "status", "-is_pinned", "-last_posted_at"], name="topic_list"),
+            models.Index(fields=["community", "kind", "status"], name="topic_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == TopicKind.QUESTION
+
+    @property
+    def is_answered(self) -> bool:
+        return self.accepted_post_id is not None
+
+
+class Post(models.Model):
+    """The opening post of a topic (number 1) or a reply to it."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    number = models.PositiveIntegerField(_("number"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts"
+    )
+    body = models.TextField(_("message"), max_length=20000)
+    reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("in reply to"),
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.VISIBLE)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["topic", "number"]
+        constraints = [models.UniqueConstraint(fields=["topic", "number"], name="discussions_post_number")]
+        indexes = [models.Index(fields=["author", "created_at"], name="post_author_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.number}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == Visibility.VISIBLE
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit: edits never lose what was said."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    title = models.CharField(max_length=200, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.post}"
+
+
+class ModerationAction(models.Model):
+    """The log of every moderator action: who did what to which topic or post, when and why."""
+
+    class Verb(models.TextChoices):
+        PIN = "pin", _("pinned")
+        UNPIN = "unpin", _("unpinned")
+        LOCK = "lock", _("locked")
+        UNLOCK = "unlock", _("unlocked")
+        HIDE = "hide", _("hid")
+        UNHIDE = "unhide", _("showed again")
+        DELETE = "delete", _("deleted")
+        RESTORE = "restore", _("restored")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="moderation_actions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verb = models.CharField(max_length=16, choices=Verb.choices)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="moderation_actions")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["community", "-created_at"], name="moderation_log")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.verb} {self.topic}"

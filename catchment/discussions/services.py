@@ -1,0 +1,210 @@
+"""Every write to discussions: one transaction each, the policy asked first."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catchment.accounts.models import User
+from catchment.accounts.permissions import Viewer
+from catchment.communities import permissions as community_policy
+from catchment.communities.models import Community, Membership
+from catchment.discussions import permissions
+from catchment.discussions.models import ModerationAction, Post, PostRevision, Topic, TopicKind, Visibility
+
+MAX_BODY = 20000
+
+
+class DiscussionError(ValueError):
+    """A request that cannot be carried out; the message is translated and safe to show."""
+
+
+def _membership(actor: Viewer, community: Community) -> Membership | None:
+    return community_policy.membership_of(actor, community)
+
+
+def _moderator(actor: Viewer, community: Community) -> bool:
+    return permissions.can_moderate(actor, community, _membership(actor, community))
+
+
+def _clean_body(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise DiscussionError(_("Write a message first."))
+    if len(text) > MAX_BODY:
+        raise DiscussionError(
+            _("A message can be at most %(limit)d characters long; this one has %(length)d.")
+            % {"limit": MAX_BODY, "length": len(text)}
+        )
+    return text
+
+
+@transaction.atomic
+def topic_create(
+    *, actor: Viewer, community: Community, kind: str, title: str, body: str, language: str
+) -> Topic:
+    """Start a topic: its opening post is post number 1."""
+    if not permissions.can_start_topic(actor, community, _membership(actor, community), kind):
+        raise PermissionDenied
+    title = " ".join((title or "").split())
+    if not title:
+        raise DiscussionError(_("Give the topic a title."))
+    text = _clean_body(body)
+    now = timezone.now()
+    topic = Topic.objects.create(
+        community=community,
+        kind=TopicKind(kind),
+        title=title[:200],
+        language=language,
+        author=cast(User, actor),
+        last_posted_at=now,
+    )
+    Post.objects.create(topic=topic, number=1, author=cast(User, actor), body=text)
+    return topic
+
+
+@transaction.atomic
+def post_reply(*, actor: Viewer, topic: Topic, body: str, reply_to: Post | None = None) -> Post:
+    """Reply to a topic (optionally to one of its posts)."""
+    locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)
+    community = locked.community
+    membership = _membership(actor, community)
+    moderator = permissions.can_moderate(actor, community, membership)
+    if not permissions.can_reply(actor, locked, membership, moderator):
+        if locked.is_locked:
+            raise DiscussionError(_("This topic is locked: no new replies."))
+        if locked.status != Visibility.VISIBLE:
+            raise DiscussionError(_("This topic has been removed."))
+        raise PermissionDenied
+    text = _clean_body(body)
+    if reply_to is not None and (reply_to.topic_id != locked.pk or not reply_to.is_visible):
+        raise DiscussionError(_("The message you replied to is no longer there."))
+    last = locked.posts.order_by("-number").values_list("number", flat=True).first() or 0
+    post = Post.objects.create(
+        topic=locked, number=last + 1, author=cast(User, actor), body=text, reply_to=reply_to
+    )
+    Topic.objects.filter(pk=locked.pk).update(
+        last_posted_at=post.created_at, reply_count=F("reply_count") + 1
+    )
+    return post
+
+
+@transaction.atomic
+def post_edit(*, actor: Viewer, post: Post, body: str, title: str | None = None) -> Post:
+    """Change a post (and, for an opening post, the topic's title); the old text is kept as a revision."""
+    locked = Post.objects.select_for_update().select_related("topic__community").get(pk=post.pk)
+    topic = locked.topic
+    membership = _membership(actor, topic.community)
+    moderator = permissions.can_moderate(actor, topic.community, membership)
+    if not permissions.can_edit_post(actor, locked, membership, moderator):
+        raise PermissionDenied
+    text = _clean_body(body)
+    new_title = (
+        " ".join((title or "").split())[:200] if locked.number == 1 and title is not None else topic.title
+    )
+    if not new_title:
+        raise DiscussionError(_("Give the topic a title."))
+    if text == locked.body and new_title == topic.title:
+        raise DiscussionError(_("Nothing has changed."))
+    PostRevision.objects.create(
+        post=locked,
+        body=locked.body,
+        title=topic.title if locked.number == 1 else "",
+        editor=cast(User, actor),
+    )
+    locked.body = text
+    locked.edited_at = timezone.now()
+    locked.save(update_fields=["body", "edited_at"])
+    if new_title != topic.title:
+        topic.title = new_title
+        topic.save(update_fields=["title"])
+    return locked
+
+
+@transaction.atomic
+def answer_accept(*, actor: Viewer, topic: Topic, post: Post | None) -> Topic:
+    """Mark (or, with None, unmark) the accepted answer of a question."""
+    locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)
+    membership = _membership(actor, locked.community)
+    moderator = permissions.can_moderate(actor, locked.community, membership)
+    if not permissions.can_accept_answer(actor, locked, membership, moderator):
+        raise PermissionDenied
+    if post is not None and (post.topic_id != locked.pk or post.number == 1 or not post.is_visible):
+        raise DiscussionError(_("Only a visible reply can be the accepted answer."))
+    locked.accepted_post = post
+    locked.save(update_fields=["accepted_post"])
+    return locked
+
+
+TOPIC_VERBS: dict[str, tuple[str, object]] = {
+    ModerationAction.Verb.PIN: ("is_pinned", True),
+    ModerationAction.Verb.UNPIN: ("is_pinned", False),
+    ModerationAction.Verb.LOCK: ("is_locked", True),
+    ModerationAction.Verb.UNLOCK: ("is_locked", False),
+    ModerationAction.Verb.HIDE: ("status", Visibility.HIDDEN),
+    ModerationAction.Verb.UNHIDE: ("status", Visibility.VISIBLE),
+    ModerationAction.Verb.DELETE: ("status", Visibility.DELETED),
+    ModerationAction.Verb.RESTORE: ("status", Visibility.VISIBLE),
+}
+POST_STATUS = {
+    ModerationAction.Verb.HIDE: Visibility.HIDDEN,
+    ModerationAction.Verb.UNHIDE: Visibility.VISIBLE,
+    ModerationAction.Verb.DELETE: Visibility.DELETED,
+    ModerationAction.Verb.RESTORE: Visibility.VISIBLE,
+}
+
+
+def _recount(topic: Topic) -> None:
+    topic.reply_count = topic.posts.filter(number__gt=1, status=Visibility.VISIBLE).count()
+    topic.save(update_fields=["reply_count"])
+
+
+@transaction.atomic
+def topic_moderate(*, actor: Viewer, topic: Topic, verb: str, reason: str = "") -> ModerationAction:
+    """Pin, lock, hide, delete or restore a whole topic; logged with who and why."""
+    locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)
+    if not _moderator(actor, locked.community):
+        raise PermissionDenied
+    if verb not in TOPIC_VERBS:
+        raise DiscussionError(_("Unknown moderation action."))
+    field, value = TOPIC_VERBS[verb]
+    setattr(locked, field, value)
+    locked.save(update_fields=[field])
+    return ModerationAction.objects.create(
+        community=locked.community,
+        actor=cast(User, actor),
+        verb=verb,
+        topic=locked,
+        reason=reason.strip()[:300],
+    )
+
+
+@transaction.atomic
+def post_moderate(*, actor: Viewer, post: Post, verb: str, reason: str = "") -> ModerationAction:
+    """Hide, delete or restore one reply (the opening post goes with its topic); logged with who and why."""
+    locked = Post.objects.select_for_update().select_related("topic__community").get(pk=post.pk)
+    topic = locked.topic
+    if not _moderator(actor, topic.community):
+        raise PermissionDenied
+    if verb not in POST_STATUS:
+        raise DiscussionError(_("Unknown moderation action."))
+    if locked.number == 1:
+        return topic_moderate(actor=actor, topic=topic, verb=verb, reason=reason)
+    locked.status = POST_STATUS[ModerationAction.Verb(verb)]
+    locked.moderated_by = cast(User, actor)
+    locked.moderation_reason = reason.strip()[:300]
+    locked.save(update_fields=["status", "moderated_by", "moderation_reason"])
+    _recount(topic)
+    return ModerationAction.objects.create(
+        community=topic.community,
+        actor=cast(User, actor),
+        verb=verb,
+        topic=topic,
+        post=locked,
+        reason=reason.strip()[:300],
+    )
