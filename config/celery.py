@@ -3,9 +3,22 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("catchment")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Run `celery -A config beat` beside the workers; without Celery, cron runs
+# `manage.py send_digests --frequency daily|weekly` instead (docs/operations.md).
+DIGESTS = "catchment.notifications.digests.send_digests"
+app.conf.beat_schedule = {
+    "daily-digest": {"task": DIGESTS, "schedule": crontab(hour=6, minute=0), "args": ("daily",)},
+    "weekly-digest": {
+        "task": DIGESTS,
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+}

@@ -111,13 +111,15 @@ def expected(name, role, visibility):
         "discussions:accept",
         "discussions:topic_moderate",
         "discussions:post_moderate",
+        "discussions:flag",
+        "discussions:resolve",
     }:
         return 302 if anonymous else 405
     if name == "discussions:topic_new":
         if anonymous:
             return 302
         return 200 if role in WRITERS else 404
-    if name in {"discussions:post_edit", "discussions:moderation_log"}:
+    if name in {"discussions:post_edit", "discussions:moderation_log", "discussions:review_queue"}:
         # The opening post belongs to someone else: only moderators (and staff) may edit it.
         if anonymous:
             return 302
@@ -181,9 +183,17 @@ def url_kwargs(name, world):
         "discussions:topics",
         "discussions:topic_new",
         "discussions:moderation_log",
+        "discussions:review_queue",
+        "discussions:resolve",
     }:
         kwargs["pk"] = world["topic"].pk
-    if name in {"discussions:post_edit", "discussions:post_history", "discussions:post_moderate"}:
+    if name in {
+        "discussions:post_edit",
+        "discussions:post_history",
+        "discussions:post_moderate",
+        "discussions:flag",
+        "discussions:resolve",
+    }:
         kwargs["post"] = world["topic"].posts.get(number=1).pk
         return kwargs
     if name == "communities:decide":

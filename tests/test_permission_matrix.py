@@ -37,6 +37,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:organisation_admin_add": LOGIN_THEN_405,
     "accounts:organisation_admin_remove": LOGIN_THEN_405,
     "accounts:organisation_verify": LOGIN_THEN_405,
+    "notifications:list": LOGIN_THEN_OK,
+    "notifications:open": {"anonymous": 302, "member": 404, "org_admin": 404, "staff": 404},
+    "notifications:read_all": LOGIN_THEN_405,
+    "notifications:topic_level": LOGIN_THEN_405,
+    "notifications:community_level": LOGIN_THEN_405,
+    "notifications:unsubscribe": dict.fromkeys(ROLES, 404),
+    "notifications:settings": LOGIN_THEN_OK,
+    "notifications:digest_unsubscribe": dict.fromkeys(ROLES, 404),
 }
 
 # (url name) -> {role: status} for POST with an empty or minimal body: who can change things.
@@ -53,7 +61,7 @@ EXPECTED_POST: dict[str, tuple[dict[str, str], dict[str, int]]] = {
     "accounts:profile_edit": ({}, {"anonymous": 302, "member": 200, "org_admin": 200, "staff": 200}),
 }
 
-OUR_NAMESPACES = ("", "accounts")
+OUR_NAMESPACES = ("", "accounts", "notifications")
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
 
 
@@ -129,7 +137,9 @@ def test_every_named_pattern_of_ours_has_an_expectation():
     ours = {
         name
         for name, _route, _entry in all_patterns()
-        if name and name.split(":")[0] in OUR_NAMESPACES and ":" not in name.replace("accounts:", "")
+        if name
+        and name.split(":")[0] in OUR_NAMESPACES
+        and ":" not in name.replace("accounts:", "").replace("notifications:", "")
     }
     ours = {
         name for name in ours if not name.startswith(("account_", "mfa_", "communities:", "discussions:"))

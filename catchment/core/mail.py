@@ -40,19 +40,24 @@ def mail_in_language(recipients: Iterable[Recipient], template: str, context: Ma
     """
     queued = 0
     base = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    known = {code for code, _name in settings.LANGUAGES}
     seen: set[str] = set()
     for recipient in recipients:
         address = recipient.email.strip()
         if not address or address.lower() in seen:
             continue
         seen.add(address.lower())
-        language = recipient.language if recipient.language in known else settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject = render_to_string(f"{template}_subject.txt", base).strip()
-            body = render_to_string(f"{template}_message.txt", base)
-        send_rendered_mail.enqueue(
-            subject=f"[{settings.SITE_NAME}] {' '.join(subject.split())}", body=body, to=[address]
-        )
+        subject, body = render_in_language(template, base, recipient.language)
+        send_rendered_mail.enqueue(subject=subject, body=body, to=[address])
         queued += 1
     return queued
+
+
+def render_in_language(template: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
+    """The subject (one line, with the site's prefix) and body of `<template>_subject.txt` and
+    `<template>_message.txt`, rendered in `language` (the site default when it is not one we offer)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    base = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    with translation.override(language if language in known else settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", base).strip()
+        body = render_to_string(f"{template}_message.txt", base)
+    return f"[{settings.SITE_NAME}] {' '.join(subject.split())}", body

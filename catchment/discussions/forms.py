@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catchment.accounts.languages import spoken_language_choices
-from catchment.discussions.models import ModerationAction, TopicKind
+from catchment.discussions.models import FlagReason, ModerationAction, TopicKind
 
 BODY_HELP = _("Markdown: **bold**, *italic*, [links](https://example.org), lists, > quotes.")
 
@@ -59,3 +59,13 @@ class TopicFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *TopicKind.choices]
     )
     unanswered = forms.BooleanField(label=_("Unanswered questions only"), required=False)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note for the moderators (optional)"), required=False, max_length=500)
+
+
+class ResolveForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("hide", _("Hide the message")), ("keep", _("Keep it"))])
+    reason = forms.CharField(label=_("Reason (shown in the moderation log)"), required=False, max_length=300)

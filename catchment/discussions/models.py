@@ -133,6 +133,7 @@ class ModerationAction(models.Model):
         UNHIDE = "unhide", _("showed again")
         DELETE = "delete", _("deleted")
         RESTORE = "restore", _("restored")
+        DISMISS = "dismiss", _("dismissed the flags on")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="moderation_actions")
     actor = models.ForeignKey(
@@ -150,3 +151,33 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.verb} {self.topic}"
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    CONDUCT = "conduct", _("Breaks the code of conduct")
+    OTHER = "other", _("Something else")
+
+
+class Flag(models.Model):
+    """A member's report that a post needs a moderator's eye; it waits in the community's review queue."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=16, choices=FlagReason.choices)
+    note = models.CharField(_("note for the moderators"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=16, blank=True)  # "hidden" or "kept"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="discussions_flag_once")]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="flag_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} flagged {self.post}"

@@ -68,3 +68,14 @@ def can_accept_answer(viewer: Viewer, topic: Topic, membership: Membership | Non
     if topic.kind != TopicKind.QUESTION or topic.community.is_read_only or not is_member(viewer):
         return False
     return moderator or (_active(membership) and topic.author_id == viewer.pk)
+
+
+def can_flag(viewer: Viewer, post: Post, membership: Membership | None) -> bool:
+    """Active members flag other people's visible posts (not their own)."""
+    return (
+        is_member(viewer)
+        and _active(membership)
+        and post.status == Visibility.VISIBLE
+        and post.author_id != viewer.pk
+        and not post.topic.community.is_read_only
+    )

@@ -11,7 +11,7 @@ from django.http import Http404
 from catchment.communities.models import Community
 from catchment.communities.selectors import CommunityView
 from catchment.discussions import permissions
-from catchment.discussions.models import Post, Topic, TopicKind, Visibility
+from catchment.discussions.models import Flag, Post, Topic, TopicKind, Visibility
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 25
@@ -77,3 +77,42 @@ def page_of_post(topic: Topic, post: Post, *, moderator: bool) -> int:
     if not moderator:
         earlier = earlier.filter(status=Visibility.VISIBLE)
     return earlier.count() // POSTS_PER_PAGE + 1
+
+
+def flagged_by(user_id: int | None, posts: list[Post]) -> set[int]:
+    """Which of these posts the viewer has already flagged (one query)."""
+    if not user_id or not posts:
+        return set()
+    return set(
+        Flag.objects.filter(reporter_id=user_id, post__in=[post.pk for post in posts]).values_list(
+            "post_id", flat=True
+        )
+    )
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    flags: list[Flag]
+
+
+def review_queue(community: Community) -> list[QueueItem]:
+    """Open flags of a community grouped by post, oldest first (two queries whatever their number)."""
+    flags = list(
+        Flag.objects.filter(post__topic__community=community, resolved_at__isnull=True)
+        .select_related("reporter", "post__author", "post__topic")
+        .order_by("created_at", "pk")[:500]
+    )
+    grouped: dict[int, QueueItem] = {}
+    for flag in flags:
+        grouped.setdefault(flag.post_id, QueueItem(post=flag.post, flags=[])).flags.append(flag)
+    return list(grouped.values())
+
+
+def resolved_flags(community: Community, limit: int = 30) -> list[Flag]:
+    """The latest settled flags, for the queue's history."""
+    return list(
+        Flag.objects.filter(post__topic__community=community, resolved_at__isnull=False)
+        .select_related("reporter", "resolved_by", "post__topic")
+        .order_by("-resolved_at", "-pk")[:limit]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,17 @@ from catchment.accounts.permissions import Viewer
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
 from catchment.discussions import permissions
-from catchment.discussions.models import ModerationAction, Post, PostRevision, Topic, TopicKind, Visibility
+from catchment.discussions.models import (
+    Flag,
+    FlagReason,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Topic,
+    TopicKind,
+    Visibility,
+)
+from catchment.notifications import services as notifications
 
 MAX_BODY = 20000
 
@@ -64,7 +74,8 @@ def topic_create(
         author=cast(User, actor),
         last_posted_at=now,
     )
-    Post.objects.create(topic=topic, number=1, author=cast(User, actor), body=text)
+    opening = Post.objects.create(topic=topic, number=1, author=cast(User, actor), body=text)
+    notifications.on_new_post(opening)
     return topic
 
 
@@ -91,6 +102,7 @@ def post_reply(*, actor: Viewer, topic: Topic, body: str, reply_to: Post | None 
     Topic.objects.filter(pk=locked.pk).update(
         last_posted_at=post.created_at, reply_count=F("reply_count") + 1
     )
+    notifications.on_new_post(post)
     return post
 
 
@@ -138,6 +150,8 @@ def answer_accept(*, actor: Viewer, topic: Topic, post: Post | None) -> Topic:
         raise DiscussionError(_("Only a visible reply can be the accepted answer."))
     locked.accepted_post = post
     locked.save(update_fields=["accepted_post"])
+    if post is not None:
+        notifications.on_answer_accepted(locked, post, cast(User, actor))
     return locked
 
 
@@ -208,3 +222,51 @@ def post_moderate(*, actor: Viewer, post: Post, verb: str, reason: str = "") -> 
         post=locked,
         reason=reason.strip()[:300],
     )
+
+
+@transaction.atomic
+def post_flag(*, actor: Viewer, post: Post, reason: str, note: str = "") -> Flag:
+    """Report a post to the community's moderators; one flag per person and post."""
+    community = post.topic.community
+    if not permissions.can_flag(actor, post, _membership(actor, community)):
+        raise PermissionDenied
+    if reason not in FlagReason.values:
+        raise DiscussionError(_("Choose why you are flagging this message."))
+    if Flag.objects.filter(post=post, reporter_id=actor.pk).exists():
+        raise DiscussionError(_("You have already flagged this message; the moderators will look at it."))
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(
+                post=post, reporter=cast(User, actor), reason=reason, note=note.strip()[:500]
+            )
+    except IntegrityError as error:  # a double-submitted form
+        raise DiscussionError(
+            _("You have already flagged this message; the moderators will look at it.")
+        ) from error
+
+
+@transaction.atomic
+def flags_resolve(*, actor: Viewer, post: Post, hide: bool, reason: str = "") -> int:
+    """Settle every open flag on a post: hide the post, or keep it and dismiss the flags. Logged."""
+    community = post.topic.community
+    if not _moderator(actor, community):
+        raise PermissionDenied
+    open_flags = Flag.objects.select_for_update().filter(post=post, resolved_at__isnull=True)
+    count = len(list(open_flags))
+    if count == 0:
+        raise DiscussionError(_("These flags have already been dealt with."))
+    if hide:
+        post_moderate(actor=actor, post=post, verb=ModerationAction.Verb.HIDE, reason=reason or _("Flagged"))
+    else:
+        ModerationAction.objects.create(
+            community=community,
+            actor=cast(User, actor),
+            verb=ModerationAction.Verb.DISMISS,
+            topic=post.topic,
+            post=post,
+            reason=reason.strip()[:300],
+        )
+    Flag.objects.filter(post=post, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=cast(User, actor), resolution="hidden" if hide else "kept"
+    )
+    return count

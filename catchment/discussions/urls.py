@@ -14,5 +14,8 @@ urlpatterns = [
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/edit/", views.post_edit, name="post_edit"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/history/", views.post_history, name="post_history"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/moderate/", views.post_moderate, name="post_moderate"),
+    path("<slug:slug>/topics/<int:pk>/posts/<int:post>/flag/", views.flag, name="flag"),
     path("<slug:slug>/moderation/", views.moderation_log, name="moderation_log"),
+    path("<slug:slug>/moderation/queue/", views.review_queue, name="review_queue"),
+    path("<slug:slug>/moderation/queue/<int:post>/", views.resolve, name="resolve"),
 ]

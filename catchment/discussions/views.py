@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,8 +19,18 @@ from catchment.communities.selectors import CommunityView
 from catchment.core.paging import page_number
 from catchment.core.views import posted
 from catchment.discussions import permissions, selectors, services
-from catchment.discussions.forms import EditForm, ModerationForm, ReplyForm, TopicFilterForm, TopicForm
+from catchment.discussions.forms import (
+    EditForm,
+    FlagForm,
+    ModerationForm,
+    ReplyForm,
+    ResolveForm,
+    TopicFilterForm,
+    TopicForm,
+)
 from catchment.discussions.models import ModerationAction, Post, Topic, TopicKind
+from catchment.notifications import selectors as notification_selectors
+from catchment.notifications.models import Level
 
 
 def _community(request: HttpRequest, slug: str) -> tuple[CommunityView, bool]:
@@ -130,8 +140,13 @@ def _topic_page(
     reply_form: ReplyForm | None,
     status: int = 200,
 ) -> HttpResponse:
+    flagged = selectors.flagged_by(request.user.pk, list(page.object_list))
     posts = [
-        (post, permissions.can_edit_post(request.user, post, view.membership, moderator))
+        (
+            post,
+            permissions.can_edit_post(request.user, post, view.membership, moderator),
+            permissions.can_flag(request.user, post, view.membership) and post.pk not in flagged,
+        )
         for post in page.object_list
     ]
     accepted_url = ""
@@ -152,6 +167,9 @@ def _topic_page(
             "can_accept": permissions.can_accept_answer(request.user, found, view.membership, moderator),
             "reply_form": reply_form,
             "accepted_url": accepted_url,
+            "flag_form": FlagForm(),
+            "level": notification_selectors.topic_level(request.user, found),
+            "levels": Level.choices,
         },
         status=status,
     )
@@ -304,3 +322,76 @@ def moderation_log(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "discussions/moderation_log.html", {"view": view, "community": view.community, "page": page}
     )
+
+
+@login_required
+@require_POST
+def flag(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResponse:
+    view, moderator = _community(request, slug)
+    found = selectors.topic_for_viewer(view, pk, moderator=moderator)
+    target = selectors.post_for_viewer(found, post, moderator=moderator)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose why you are flagging this message."))
+    else:
+        try:
+            services.post_flag(
+                actor=request.user,
+                post=target,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except services.DiscussionError as error:
+            messages.error(request, str(error))
+        except PermissionDenied:
+            messages.error(request, _("You cannot flag this message."))
+        else:
+            messages.success(request, _("Thank you: the moderators will look at this message."))
+    page = selectors.page_of_post(found, target, moderator=moderator)
+    return redirect(_topic_url(found, page, f"post-{target.number}"))
+
+
+@login_required
+@require_safe
+def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    view, moderator = _community(request, slug)
+    if not moderator:
+        raise Http404
+    return render(
+        request,
+        "discussions/review_queue.html",
+        {
+            "view": view,
+            "community": view.community,
+            "items": selectors.review_queue(view.community),
+            "history": selectors.resolved_flags(view.community),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, slug: str, post: int) -> HttpResponse:
+    view, moderator = _community(request, slug)
+    if not moderator:
+        raise Http404
+    target = Post.objects.filter(pk=post, topic__community=view.community).select_related("topic").first()
+    form = ResolveForm(request.POST)
+    if target is None or not form.is_valid():
+        messages.error(request, _("These flags have already been dealt with."))
+        return redirect("discussions:review_queue", slug=slug)
+    target.topic.community = view.community
+    try:
+        count = services.flags_resolve(
+            actor=request.user,
+            post=target,
+            hide=form.cleaned_data["decision"] == "hide",
+            reason=form.cleaned_data["reason"],
+        )
+    except services.DiscussionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, ngettext("%(count)d flag settled.", "%(count)d flags settled.", count) % {"count": count}
+        )
+    return redirect("discussions:review_queue", slug=slug)

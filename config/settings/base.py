@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "catchment.accounts",
     "catchment.communities",
     "catchment.discussions",
+    "catchment.notifications",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "catchment.core.context_processors.site",
+                "catchment.notifications.context_processors.unread_notifications",
             ],
         },
     }

@@ -19,3 +19,11 @@ def assert_accessible(page) -> None:
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
     )
     assert violations == []
+
+
+def sign_in(page, base, email, password="correct-horse-battery"):  # noqa: S107 - the factories' test password
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email:").fill(email)
+    page.get_by_label("Password:").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.browser.support import assert_accessible
+from tests.browser.support import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +22,6 @@ CHARTER = {
     "Organisational structure": "A convenor, a moderator, a core group.",
     "Code of conduct": "Respect each other and cite your sources.",
 }
-
-
-def sign_in(page, base, email, password):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
 
 
 def test_convenor_designs_launches_and_invites_and_the_colleague_joins(browser, page, live_server):

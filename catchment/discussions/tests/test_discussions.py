@@ -348,3 +348,94 @@ def test_discussion_pages_run_a_constant_number_of_queries(client, community, pa
     small = count()
     grow(12)
     assert count() == small
+
+
+def test_members_flag_once_and_moderators_hide_from_the_queue(client, community):
+    from catchment.discussions.models import Flag
+
+    author, reporter, moderator = (
+        member_of(community),
+        member_of(community),
+        member_of(community, Role.MODERATOR),
+    )
+    topic = start(community, author)
+    reply = services.post_reply(actor=author, topic=topic, body="Buy cheap pumps at SPAM-SHOP")
+    with pytest.raises(PermissionDenied):
+        services.post_flag(actor=author, post=reply, reason="spam")  # not your own
+    client.force_login(reporter)
+    page = client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+    assert "Send to the moderators" in page
+    response = client.post(
+        f"/communities/wash/topics/{topic.pk}/posts/{reply.pk}/flag/",
+        {"reason": "spam", "note": "Advert"},
+        follow=True,
+    )
+    assert "the moderators will look at this message" in response.content.decode()
+    again = client.post(
+        f"/communities/wash/topics/{topic.pk}/posts/{reply.pk}/flag/", {"reason": "spam"}, follow=True
+    )
+    assert "You have already flagged this message" in again.content.decode()
+    assert Flag.objects.count() == 1
+    bad = client.post(
+        f"/communities/wash/topics/{topic.pk}/posts/{reply.pk}/flag/", {"reason": "nonsense"}, follow=True
+    )
+    assert "Choose why you are flagging" in bad.content.decode()
+
+    client.force_login(moderator)
+    queue = client.get("/communities/wash/moderation/queue/").content.decode()
+    assert "SPAM-SHOP" in queue and "Advert" in queue and "Spam or advertising" in queue
+    client.post(
+        f"/communities/wash/moderation/queue/{reply.pk}/", {"decision": "hide", "reason": "Advertising"}
+    )
+    reply.refresh_from_db()
+    assert reply.status == "hidden" and reply.moderation_reason == "Advertising"
+    flag = Flag.objects.get()
+    assert (flag.resolution, flag.resolved_by) == ("hidden", moderator)
+    queue = client.get("/communities/wash/moderation/queue/").content.decode()
+    assert "Nothing waits for review." in queue and "Recently settled" in queue
+    twice = client.post(f"/communities/wash/moderation/queue/{reply.pk}/", {"decision": "keep"}, follow=True)
+    assert "already been dealt with" in twice.content.decode()
+    client.force_login(reporter)
+    assert "SPAM-SHOP" not in client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+
+
+def test_keeping_a_flagged_message_dismisses_the_flags_and_logs_it(community):
+    from catchment.discussions.models import Flag
+
+    author, moderator = member_of(community), member_of(community, Role.MODERATOR)
+    topic = start(community, author)
+    reply = services.post_reply(actor=author, topic=topic, body="A blunt but fair remark")
+    for _ in range(2):
+        services.post_flag(actor=member_of(community), post=reply, reason="conduct")
+    assert services.flags_resolve(actor=moderator, post=reply, hide=False, reason="Fair criticism") == 2
+    reply.refresh_from_db()
+    assert reply.status == "visible"
+    assert set(Flag.objects.values_list("resolution", flat=True)) == {"kept"}
+    assert ModerationAction.objects.get().verb == "dismiss"
+    with pytest.raises(PermissionDenied):
+        services.flags_resolve(actor=author, post=reply, hide=True)
+
+
+def test_the_review_queue_runs_a_constant_number_of_queries(client, community):
+    moderator = member_of(community, Role.MODERATOR)
+    topic = start(community, moderator)
+    client.force_login(moderator)
+
+    def grow(n):
+        for _ in range(n):
+            writer = member_of(community)
+            reply = services.post_reply(actor=writer, topic=topic, body="Flag me")
+            services.post_flag(actor=member_of(community), post=reply, reason="spam")
+            services.post_flag(actor=member_of(community), post=reply, reason="other", note="Odd")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/communities/wash/moderation/queue/").status_code == 200
+        return len(captured)
+
+    grow(2)
+    small = count()
+    grow(10)
+    first = Post.objects.filter(topic=topic, number=2).get()
+    services.flags_resolve(actor=moderator, post=first, hide=True)
+    assert count() == small

@@ -1,0 +1,35 @@
+"""Reads for the notification centre."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from catchment.accounts.permissions import Viewer, is_member
+from catchment.discussions.models import Topic
+from catchment.notifications.models import Level, Notification, Subscription
+
+
+def unread_count(viewer: Viewer) -> int:
+    if not is_member(viewer):
+        return 0
+    return Notification.objects.filter(recipient_id=viewer.pk, read_at__isnull=True).count()
+
+
+def notifications(viewer: Viewer) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(recipient_id=viewer.pk)
+        .select_related("actor", "topic__community", "post")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def topic_level(viewer: Viewer, topic: Topic) -> str:
+    """The viewer's effective level for a topic (track when nothing was chosen)."""
+    if not is_member(viewer) or viewer.pk is None:
+        return ""
+    chosen: dict[int | None, str] = dict(
+        Subscription.objects.filter(user_id=viewer.pk)
+        .filter(Q(topic=topic) | Q(community_id=topic.community_id))
+        .values_list("topic_id", "level")
+    )
+    return chosen.get(topic.pk) or chosen.get(None) or Level.TRACK

@@ -1,0 +1,239 @@
+"""Who is told about a new message, and the mail that follows. Called by the discussions services inside
+their transaction; mail leaves after the commit, at most once per notification."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import cast
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from catchment.accounts.models import User
+from catchment.accounts.permissions import Viewer, is_member
+from catchment.communities.models import Community, Membership, MembershipStatus, Visibility
+from catchment.core.mail import render_in_language
+from catchment.core.tasks import task
+from catchment.discussions.models import Post, Topic
+from catchment.notifications.models import Kind, Level, Notification, Subscription
+
+MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9_-]{0,49})", re.IGNORECASE)
+CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+UNSUBSCRIBE_SALT = "catchment.notifications.unsubscribe"
+PRIORITY = {Kind.MENTION: 4, Kind.REPLY: 3, Kind.ANSWER_ACCEPTED: 3, Kind.NEW_TOPIC: 2, Kind.NEW_POST: 1}
+
+
+def mentioned_usernames(text: str) -> list[str]:
+    """The @handles in a message, outside code, in order, without repeats (at most 20)."""
+    found: list[str] = []
+    for handle in MENTION.findall(CODE.sub(" ", text or "")):
+        handle = handle.lower()
+        if handle not in found:
+            found.append(handle)
+    return found[:20]
+
+
+def _readers(community: Community, user_ids: Iterable[int]) -> set[int]:
+    """Which of these people may read the community (the same rule as the communities policy)."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    memberships = dict(
+        Membership.objects.filter(community=community, user_id__in=ids).values_list("user_id", "status")
+    )
+    staff = set(User.objects.filter(pk__in=ids, is_staff=True, is_active=True).values_list("pk", flat=True))
+    active = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    readers = set()
+    for user_id in ids & active:
+        status = memberships.get(user_id)
+        if community.visibility == Visibility.PUBLIC:
+            if status != MembershipStatus.BANNED:
+                readers.add(user_id)
+        elif status == MembershipStatus.ACTIVE or user_id in staff:
+            readers.add(user_id)
+    return readers
+
+
+def _levels(topic: Topic) -> dict[int, str]:
+    """Each subscriber's effective level for a topic: the topic's own, else the community's."""
+    levels = dict(
+        Subscription.objects.filter(community_id=topic.community_id).values_list("user_id", "level")
+    )
+    levels.update(Subscription.objects.filter(topic=topic).values_list("user_id", "level"))
+    return levels
+
+
+def watch_topic(user: User, topic: Topic) -> None:
+    """Watch a topic one started or replied to, unless one already chose a level for it."""
+    Subscription.objects.get_or_create(user=user, topic=topic, defaults={"level": Level.WATCH})
+
+
+def on_new_post(post: Post) -> list[Notification]:
+    """Notify, for a new topic or reply: people mentioned, the author replied to, and watchers."""
+    topic = post.topic
+    community = topic.community
+    author_id = post.author_id
+    if post.author is not None:
+        watch_topic(post.author, topic)
+    levels = _levels(topic)
+    wanted: dict[int, str] = {}
+
+    def offer(user_id: int | None, kind: str) -> None:
+        if user_id is None or user_id == author_id or levels.get(user_id) == Level.MUTE:
+            return
+        if PRIORITY[Kind(kind)] > PRIORITY[Kind(wanted.get(user_id, Kind.NEW_POST))] or user_id not in wanted:
+            wanted[user_id] = kind
+
+    for user_id, level in levels.items():
+        if level == Level.WATCH:
+            offer(user_id, Kind.NEW_TOPIC if post.number == 1 else Kind.NEW_POST)
+    if post.reply_to is not None:
+        offer(post.reply_to.author_id, Kind.REPLY)
+    handles = mentioned_usernames(post.body)
+    if handles:
+        for user_id in User.objects.filter(username__in=handles, is_active=True).values_list("pk", flat=True):
+            offer(user_id, Kind.MENTION)
+    readers = _readers(community, wanted)
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                actor_id=author_id,
+                topic=topic,
+                post=post,
+                email_wanted=kind != Kind.NEW_POST or levels.get(user_id) == Level.WATCH,
+            )
+            for user_id, kind in sorted(wanted.items())
+            if user_id in readers
+        ]
+    )
+    for notification in created:
+        if notification.email_wanted and notification.pk:
+            send_notification_email.enqueue(notification.pk)
+    return created
+
+
+def on_answer_accepted(topic: Topic, post: Post, actor: User) -> list[Notification]:
+    if post.author_id is None or post.author_id == actor.pk:
+        return []
+    if Subscription.objects.filter(user_id=post.author_id, topic=topic, level=Level.MUTE).exists():
+        return []
+    notification, created = Notification.objects.get_or_create(
+        recipient_id=post.author_id,
+        post=post,
+        kind=Kind.ANSWER_ACCEPTED,
+        defaults={"topic": topic, "actor": actor, "email_wanted": True},
+    )
+    if created:
+        send_notification_email.enqueue(notification.pk)
+    return [notification] if created else []
+
+
+def unsubscribe_token(user_id: int, topic_id: int) -> str:
+    return signing.dumps({"u": user_id, "t": topic_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("t"), int):
+        return None
+    return data["u"], data["t"]
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+@task
+def send_notification_email(notification_id: int) -> bool:
+    """Mail one notification. The row is claimed before sending, so a retried or repeated task never sends
+    it twice; a failed send releases the claim so a retry can try again."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "actor", "topic__community", "post").get(
+        pk=notification_id
+    )
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        return False
+    topic = notification.topic
+    link = _absolute(
+        reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk})
+        + (f"#post-{notification.post.number}" if notification.post else "")
+    )
+    unsubscribe = _absolute(
+        reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(recipient.pk, topic.pk)})
+    )
+    subject, body = render_in_language(
+        "notifications/email/notification",
+        {
+            "notification": notification,
+            "topic": topic,
+            "community": topic.community,
+            "actor": notification.actor,
+            "excerpt": (notification.post.body[:1500] if notification.post else ""),
+            "link": link,
+            "unsubscribe": unsubscribe,
+            "settings_link": _absolute(reverse("notifications:list")),
+        },
+        recipient.language,
+    )
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    try:
+        message.send()
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def set_level(
+    *, actor: Viewer, topic: Topic | None = None, community: Community | None = None, level: str
+) -> Subscription:
+    """Choose watch, track or mute for a topic or a community one may read."""
+    from catchment.communities import permissions as community_policy
+
+    if not is_member(actor) or level not in Level.values or (topic is None) == (community is None):
+        raise PermissionDenied
+    target_community = topic.community if topic is not None else community
+    assert target_community is not None
+    membership = community_policy.membership_of(actor, target_community)
+    if not community_policy.can_read_community(actor, target_community, membership):
+        raise PermissionDenied
+    subscription, _created = Subscription.objects.update_or_create(
+        user=cast(User, actor), topic=topic, community=community, defaults={"level": level}
+    )
+    return subscription
+
+
+@transaction.atomic
+def mark_read(*, actor: Viewer, notification_id: int | None = None) -> int:
+    """Mark one notification, or all of them, as read."""
+    if not is_member(actor):
+        raise PermissionDenied
+    unread = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,136 @@
+"""The notification centre, levels per topic and community, and one-click unsubscribe from mail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from catchment.accounts.models import User
+from catchment.communities.models import Community
+from catchment.core.paging import page_number
+from catchment.core.views import posted
+from catchment.discussions.models import Topic
+from catchment.notifications import selectors, services
+from catchment.notifications.digests import read_digest_token
+from catchment.notifications.forms import DigestForm
+from catchment.notifications.models import DigestSetting, Frequency, Level, Notification, Subscription
+
+
+@login_required
+@require_safe
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications(request.user), 30).get_page(page_number(request))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_safe
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notifications(request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    services.mark_read(actor=request.user, notification_id=notification.pk)
+    topic = notification.topic
+    url = reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk})
+    return redirect(url + (f"#post-{notification.post.number}" if notification.post else ""))
+
+
+@login_required
+@require_POST
+def read_all(request: HttpRequest) -> HttpResponse:
+    count = services.mark_read(actor=request.user)
+    messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def topic_level(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = Topic.objects.filter(pk=pk).select_related("community").first()
+    level = request.POST.get("level", "")
+    if topic is None:
+        raise Http404
+    try:
+        services.set_level(actor=request.user, topic=topic, level=level)
+    except PermissionDenied as error:
+        raise Http404 from error
+    messages.success(request, _("Your choice for this topic is saved."))
+    fallback = reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk})
+    return redirect(_back(request, fallback))
+
+
+@login_required
+@require_POST
+def community_level(request: HttpRequest, slug: str) -> HttpResponse:
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    try:
+        services.set_level(actor=request.user, community=community, level=request.POST.get("level", ""))
+    except PermissionDenied as error:
+        raise Http404 from error
+    messages.success(request, _("Your choice for this community is saved."))
+    return redirect(_back(request, reverse("discussions:topics", kwargs={"slug": slug})))
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a session; the signed token is the key
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.read_unsubscribe_token(token)
+    topic = Topic.objects.filter(pk=found[1]).select_related("community").first() if found else None
+    if found is None or topic is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    user_id, _topic_id = found
+    done = False
+    if request.method == "POST":
+        Subscription.objects.update_or_create(user_id=user_id, topic=topic, defaults={"level": Level.MUTE})
+        Notification.objects.filter(recipient_id=user_id, topic=topic, emailed_at__isnull=True).update(
+            email_wanted=False
+        )
+        done = True
+    return render(request, "notifications/unsubscribe.html", {"topic": topic, "done": done})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    setting = DigestSetting.objects.filter(user_id=request.user.pk or 0).first()
+    form = DigestForm(
+        posted(request), initial={"frequency": setting.frequency if setting else Frequency.WEEKLY}
+    )
+    if request.method == "POST" and form.is_valid():
+        DigestSetting.objects.update_or_create(
+            user=request.user, defaults={"frequency": form.cleaned_data["frequency"]}
+        )
+        messages.success(request, _("Your digest choice is saved."))
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form})
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe, as above
+@require_http_methods(["GET", "HEAD", "POST"])
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user_id = read_digest_token(token)
+    if user_id is None or not User.objects.filter(pk=user_id).exists():
+        return render(request, "notifications/digest_unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        DigestSetting.objects.update_or_create(user_id=user_id, defaults={"frequency": Frequency.OFF})
+        done = True
+    return render(request, "notifications/digest_unsubscribe.html", {"done": done})

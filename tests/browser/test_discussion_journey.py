@@ -1,0 +1,114 @@
+"""A question's life in a real browser: asked, answered (the asker is told), accepted, a reply flagged
+and hidden by a moderator from the review queue, and the weekly digest in the outbox."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tests.browser.support import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_question_answer_flag_hide_and_digest(browser, page, live_server):
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import (
+        CharterVersionFactory,
+        CommunityFactory,
+        MembershipFactory,
+    )
+    from catchment.discussions.models import Post, Topic
+    from catchment.notifications.digests import send_digests
+
+    base = live_server.url
+    community = CommunityFactory(slug="wash", name="WASH in Schools", visibility="private")
+    CharterVersionFactory(community=community)
+    for name, role in (
+        ("Amina", Role.MEMBER),
+        ("Bruno", Role.MEMBER),
+        ("Chen", Role.MEMBER),
+        ("Dana", Role.MODERATOR),
+    ):
+        MembershipFactory(
+            community=community, role=role, user__display_name=name, user__email=f"{name.lower()}@example.org"
+        )
+    community.memberships.update(conduct_accepted_at=timezone.now())
+
+    # Amina asks.
+    sign_in(page, base, "amina@example.org")
+    page.goto(base + "/communities/wash/topics/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Start a topic").click()
+    page.get_by_label("Question").check()
+    page.get_by_label("Title (required)").fill("How do you keep school latrines clean?")
+    page.get_by_label("Message (required)").fill("Our pupils share **six** latrines. Any routines that work?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish the topic").click()
+    page.wait_for_url(re.compile(r".*/communities/wash/topics/\d+/$"))
+    topic = Topic.objects.get()
+    assert "Unanswered" in page.content()
+
+    # Bruno answers; Amina is told on the site and by email.
+    bruno = browser.new_context(locale="en-GB").new_page()
+    sign_in(bruno, base, "bruno@example.org")
+    bruno.goto(base + f"/communities/wash/topics/{topic.pk}/")
+    bruno.get_by_label("Your reply (required)").fill(
+        "A weekly rota with the pupils themselves, checked by a teacher."
+    )
+    bruno.get_by_role("button", name="Post the reply").click()
+    bruno.wait_for_url(re.compile(r".*#post-2$"))
+    assert any(message.to == ["amina@example.org"] and "Bruno" in message.subject for message in mail.outbox)
+    page.reload()
+    assert page.get_by_role("link", name=re.compile(r"Notifications 1 unread")).count() == 1
+
+    # Amina accepts the answer.
+    page.get_by_role("button", name="Accept this answer").click()
+    page.wait_for_load_state()
+    assert "Accepted answer by Bruno" in page.content()
+    assert_accessible(page)
+
+    # Bruno adds an advert; Chen flags it.
+    bruno.goto(base + f"/communities/wash/topics/{topic.pk}/")
+    bruno.get_by_label("Your reply (required)").fill("Buy our SUPER-CLEAN spray at a discount!")
+    bruno.get_by_role("button", name="Post the reply").click()
+    bruno.wait_for_url(re.compile(r".*#post-3$"))
+    bruno.context.close()
+    advert = Post.objects.get(number=3)
+    chen = browser.new_context(locale="en-GB").new_page()
+    sign_in(chen, base, "chen@example.org")
+    chen.goto(base + f"/communities/wash/topics/{topic.pk}/")
+    flag = chen.locator("#post-3 details.flag")
+    flag.locator("summary").click()
+    flag.get_by_label("Spam or advertising").check()
+    flag.get_by_label("Note for the moderators (optional)").fill("Advertising")
+    flag.get_by_role("button", name="Send to the moderators").click()
+    chen.wait_for_load_state()
+    assert "the moderators will look at this message" in chen.content()
+
+    # Dana hides it from the review queue.
+    dana = browser.new_context(locale="en-GB").new_page()
+    sign_in(dana, base, "dana@example.org")
+    dana.goto(base + "/communities/wash/moderation/queue/")
+    assert "SUPER-CLEAN" in dana.content()
+    assert_accessible(dana)
+    dana.get_by_label("Reason (shown in the moderation log)").fill("Advertising")
+    dana.get_by_role("button", name="Hide the message").click()
+    dana.wait_for_load_state()
+    assert "Nothing waits for review." in dana.content()
+    dana.context.close()
+    advert.refresh_from_db()
+    assert advert.status == "hidden"
+    chen.reload()
+    assert "SUPER-CLEAN" not in chen.content()
+    chen.context.close()
+
+    # The weekly digest reaches the members who were not writing, in the outbox.
+    mail.outbox.clear()
+    assert send_digests("weekly") >= 1
+    digest = next(message for message in mail.outbox if message.to == ["chen@example.org"])
+    assert "How do you keep school latrines clean?" in digest.body
+    assert "SUPER-CLEAN" not in digest.body
