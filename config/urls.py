@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/language/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("search/", include("catchment.search.urls")),
     path("notifications/", include("catchment.notifications.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),

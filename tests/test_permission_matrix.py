@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:organisation_admin_remove": LOGIN_THEN_405,
     "accounts:organisation_verify": LOGIN_THEN_405,
     "notifications:list": LOGIN_THEN_OK,
+    "search:results": ALL_OK,
     "notifications:open": {"anonymous": 302, "member": 404, "org_admin": 404, "staff": 404},
     "notifications:read_all": LOGIN_THEN_405,
     "notifications:topic_level": LOGIN_THEN_405,
@@ -61,7 +62,7 @@ EXPECTED_POST: dict[str, tuple[dict[str, str], dict[str, int]]] = {
     "accounts:profile_edit": ({}, {"anonymous": 302, "member": 200, "org_admin": 200, "staff": 200}),
 }
 
-OUR_NAMESPACES = ("", "accounts", "notifications")
+OUR_NAMESPACES = ("", "accounts", "notifications", "search")
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
 
 
@@ -139,7 +140,7 @@ def test_every_named_pattern_of_ours_has_an_expectation():
         for name, _route, _entry in all_patterns()
         if name
         and name.split(":")[0] in OUR_NAMESPACES
-        and ":" not in name.replace("accounts:", "").replace("notifications:", "")
+        and ":" not in name.replace("accounts:", "").replace("notifications:", "").replace("search:", "")
     }
     ours = {
         name for name in ours if not name.startswith(("account_", "mfa_", "communities:", "discussions:"))

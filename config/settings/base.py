@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "catchment.communities",
     "catchment.discussions",
     "catchment.notifications",
+    "catchment.search",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from catchment.accounts.demo import load_demo_hub
 from catchment.communities.demo import load_demo_communities
 from catchment.discussions.demo import load_demo_discussions
+from catchment.search.services import rebuild as rebuild_search_index
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         summary = load_demo_hub(member_count=int(options["members"]))  # type: ignore[call-overload]
         communities = load_demo_communities()
         topics = load_demo_discussions()
+        rebuild_search_index()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
             f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
