@@ -70,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": account_selectors.hub_counts(),
             "community_count": selectors.community_count(request.user),
             "newest": account_selectors.newest_profiles(request.user),
+            "feed": discussion_selectors.feed(request.user),
         },
     )
 
@@ -112,6 +113,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             charter_complete=round(100 * completeness(charter.sections())) if charter else 0,
             members_by_role=selectors.members_by_role(view.community),
             upcoming=selectors.upcoming_activities(view.community, timezone.localdate()),
+            feed=discussion_selectors.feed(request.user, view.community, limit=6),
             recent_topics=discussion_selectors.recent_topics(
                 view.community,
                 moderator=discussion_policy.can_moderate(request.user, view.community, view.membership),

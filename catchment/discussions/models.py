@@ -93,7 +93,10 @@ class Post(models.Model):
     class Meta:
         ordering = ["topic", "number"]
         constraints = [models.UniqueConstraint(fields=["topic", "number"], name="discussions_post_number")]
-        indexes = [models.Index(fields=["author", "created_at"], name="post_author_recent")]
+        indexes = [
+            models.Index(fields=["author", "created_at"], name="post_author_recent"),
+            models.Index(fields=["-created_at"], name="post_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.number}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from catchment.communities.models import Community
+from catchment.accounts.permissions import Viewer, is_member, is_staff
+from catchment.communities.models import Community, Membership, MembershipStatus
+from catchment.communities.models import Visibility as CommunityVisibility
 from catchment.communities.selectors import CommunityView
 from catchment.discussions import permissions
 from catchment.discussions.models import Flag, Post, Topic, TopicKind, Visibility
@@ -116,3 +118,28 @@ def resolved_flags(community: Community, limit: int = 30) -> list[Flag]:
         .select_related("reporter", "resolved_by", "post__topic")
         .order_by("-resolved_at", "-pk")[:limit]
     )
+
+
+def readable_communities_q(viewer: Viewer, prefix: str = "") -> Q:
+    """A filter for the communities whose talk `viewer` may read (the communities policy, as a query)."""
+    if is_staff(viewer):
+        return Q()
+    public = Q(**{f"{prefix}visibility": CommunityVisibility.PUBLIC})
+    if not is_member(viewer):
+        return public
+    mine = Membership.objects.filter(user_id=viewer.pk or 0)
+    active = mine.filter(status=MembershipStatus.ACTIVE).values("community_id")
+    banned = mine.filter(status=MembershipStatus.BANNED).values("community_id")
+    return (public & ~Q(**{f"{prefix}pk__in": banned})) | Q(**{f"{prefix}pk__in": active})
+
+
+def feed(viewer: Viewer, community: Community | None = None, limit: int = 10) -> list[Post]:
+    """The latest visible topics and replies the viewer may read, hub-wide or in one community."""
+    posts = Post.objects.filter(status=Visibility.VISIBLE, topic__status=Visibility.VISIBLE)
+    if community is not None:
+        posts = posts.filter(topic__community=community)
+    else:
+        posts = posts.filter(
+            topic__community__in=Community.objects.filter(readable_communities_q(viewer)).values("pk")
+        )
+    return list(posts.select_related("author", "topic__community").order_by("-created_at", "-pk")[:limit])

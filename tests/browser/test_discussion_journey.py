@@ -1,5 +1,6 @@
 """A question's life in a real browser: asked, answered (the asker is told), accepted, a reply flagged
-and hidden by a moderator from the review queue, and the weekly digest in the outbox."""
+and hidden by a moderator from the review queue, found by search only by members of the private
+community, and the weekly digest in the outbox."""
 
 from __future__ import annotations
 
@@ -105,6 +106,25 @@ def test_question_answer_flag_hide_and_digest(browser, page, live_server):
     chen.reload()
     assert "SUPER-CLEAN" not in chen.content()
     chen.context.close()
+
+    # Search finds the topic for members of this private community, and not for outsiders.
+    chen = browser.new_context(locale="en-GB").new_page()
+    sign_in(chen, base, "chen@example.org")
+    chen.goto(base + "/")
+    chen.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    chen.get_by_label("Search the hub").fill("latrines")
+    chen.get_by_role("button", name="Search").click()
+    chen.wait_for_load_state()
+    assert chen.get_by_role("link", name="How do you keep school latrines clean?").count() >= 1
+    assert_accessible(chen)
+    chen.context.close()
+    MembershipFactory(community=CommunityFactory(slug="elsewhere"), user__email="olga@example.org")
+    outsider = browser.new_context(locale="en-GB").new_page()
+    sign_in(outsider, base, "olga@example.org")
+    outsider.goto(base + "/search/?q=latrines")
+    assert "school latrines" not in outsider.content()
+    assert "0 results" in outsider.content()
+    outsider.context.close()
 
     # The weekly digest reaches the members who were not writing, in the outbox.
     mail.outbox.clear()

@@ -439,3 +439,39 @@ def test_the_review_queue_runs_a_constant_number_of_queries(client, community):
     first = Post.objects.filter(topic=topic, number=2).get()
     services.flags_resolve(actor=moderator, post=first, hide=True)
     assert count() == small
+
+
+def test_the_feed_shows_only_what_the_viewer_may_read(client, db):
+    public = CommunityFactory(slug="pub", visibility="public")
+    private = CommunityFactory(slug="priv", visibility="private")
+    start(public, member_of(public), title="Open floodplain question")
+    insider = member_of(private)
+    topic = start(private, insider, title="Closed budget question")
+    services.post_reply(actor=insider, topic=topic, body="Internal numbers")
+    home = client.get("/").content.decode()
+    assert "Open floodplain question" in home and "Closed budget question" not in home
+    client.force_login(insider)
+    home = client.get("/").content.decode()
+    assert "Closed budget question" in home and "wrote in" in home
+    community_home = client.get("/communities/priv/").content.decode()
+    assert "Closed budget question" in community_home and "Open floodplain" not in community_home
+
+
+def test_the_hub_home_feed_runs_a_constant_number_of_queries(client, community):
+    writer = member_of(community)
+    client.force_login(writer)
+
+    def grow(n):
+        for index in range(n):
+            topic = start(community, member_of(community), kind="discussion", title=f"T{index}")
+            services.post_reply(actor=writer, topic=topic, body="Reply")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    grow(2)
+    small = count()
+    grow(12)
+    assert count() == small
