@@ -36,6 +36,7 @@ class Topic(models.Model):
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
+    slow_mode_seconds = models.PositiveIntegerField(_("slow mode"), default=0)
     status = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.VISIBLE)
     accepted_post = models.ForeignKey(
         "Post",
@@ -137,6 +138,7 @@ class ModerationAction(models.Model):
         DELETE = "delete", _("deleted")
         RESTORE = "restore", _("restored")
         DISMISS = "dismiss", _("dismissed the flags on")
+        SLOW = "slow", _("set slow mode on")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="moderation_actions")
     actor = models.ForeignKey(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -42,6 +45,43 @@ def _moderator(actor: Viewer, community: Community) -> bool:
     return permissions.can_moderate(actor, community, _membership(actor, community))
 
 
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+SLOW_MODE_CHOICES = (0, 60, 600, 3600)
+
+
+def _check_limits(actor: Viewer, text: str, moderator: bool, topic: Topic | None = None) -> None:
+    """New accounts post a few messages an hour with a few links each; slow mode spaces out replies.
+    Moderators are not limited."""
+    if moderator:
+        return
+    user = cast(User, actor)
+    now = timezone.now()
+    if user.date_joined > now - datetime.timedelta(days=settings.NEW_ACCOUNT_DAYS):
+        links = len(LINK.findall(text))
+        if links > settings.NEW_ACCOUNT_LINKS_PER_POST:
+            raise DiscussionError(
+                _(
+                    "While your account is new, a message can hold at most %(limit)d links; this one has %(count)d."
+                )
+                % {"limit": settings.NEW_ACCOUNT_LINKS_PER_POST, "count": links}
+            )
+        recent = Post.objects.filter(author=user, created_at__gt=now - datetime.timedelta(hours=1)).count()
+        if recent >= settings.NEW_ACCOUNT_POSTS_PER_HOUR:
+            raise DiscussionError(
+                _(
+                    "While your account is new, you can post %(limit)d messages an hour. Please try again later."
+                )
+                % {"limit": settings.NEW_ACCOUNT_POSTS_PER_HOUR}
+            )
+    if topic is not None and topic.slow_mode_seconds:
+        since = now - datetime.timedelta(seconds=topic.slow_mode_seconds)
+        if Post.objects.filter(topic=topic, author=user, created_at__gt=since).exists():
+            raise DiscussionError(
+                _("This topic is in slow mode: one message every %(minutes)d minutes per person.")
+                % {"minutes": max(1, topic.slow_mode_seconds // 60)}
+            )
+
+
 def _clean_body(body: str) -> str:
     text = (body or "").strip()
     if not text:
@@ -65,6 +105,7 @@ def topic_create(
     if not title:
         raise DiscussionError(_("Give the topic a title."))
     text = _clean_body(body)
+    _check_limits(actor, text, _moderator(actor, community))
     now = timezone.now()
     topic = Topic.objects.create(
         community=community,
@@ -93,6 +134,7 @@ def post_reply(*, actor: Viewer, topic: Topic, body: str, reply_to: Post | None 
             raise DiscussionError(_("This topic has been removed."))
         raise PermissionDenied
     text = _clean_body(body)
+    _check_limits(actor, text, moderator, locked)
     if reply_to is not None and (reply_to.topic_id != locked.pk or not reply_to.is_visible):
         raise DiscussionError(_("The message you replied to is no longer there."))
     last = locked.posts.order_by("-number").values_list("number", flat=True).first() or 0
@@ -195,6 +237,25 @@ def topic_moderate(*, actor: Viewer, topic: Topic, verb: str, reason: str = "") 
         verb=verb,
         topic=locked,
         reason=reason.strip()[:300],
+    )
+
+
+@transaction.atomic
+def topic_slow_mode(*, actor: Viewer, topic: Topic, seconds: int, reason: str = "") -> ModerationAction:
+    """Space out replies in a heated topic (0 turns slow mode off); logged with who and why."""
+    locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)
+    if not _moderator(actor, locked.community):
+        raise PermissionDenied
+    if seconds not in SLOW_MODE_CHOICES:
+        raise DiscussionError(_("Choose one of the slow mode settings."))
+    locked.slow_mode_seconds = seconds
+    locked.save(update_fields=["slow_mode_seconds"])
+    return ModerationAction.objects.create(
+        community=locked.community,
+        actor=cast(User, actor),
+        verb=ModerationAction.Verb.SLOW,
+        topic=locked,
+        reason=(reason.strip() or f"{seconds // 60} min")[:300],
     )
 
 

@@ -229,7 +229,15 @@ def _moderate(request: HttpRequest, slug: str, pk: int, post_pk: int | None) -> 
         messages.error(request, _("Choose a moderation action."))
         return redirect(_topic_url(found))
     try:
-        if post_pk is None:
+        if post_pk is None and form.cleaned_data["verb"] == ModerationAction.Verb.SLOW:
+            seconds = request.POST.get("seconds", "")
+            services.topic_slow_mode(
+                actor=request.user,
+                topic=found,
+                seconds=int(seconds) if seconds.isdigit() and len(seconds) < 6 else -1,
+                reason=form.cleaned_data["reason"],
+            )
+        elif post_pk is None:
             services.topic_moderate(
                 actor=request.user,
                 topic=found,

@@ -208,6 +208,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long an emailed community invitation stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 INVITATIONS_PER_DAY = 50
+# New accounts (joined less than NEW_ACCOUNT_DAYS ago) post at most this often, with at most this many links.
+NEW_ACCOUNT_DAYS = 7
+NEW_ACCOUNT_POSTS_PER_HOUR = 10
+NEW_ACCOUNT_LINKS_PER_POST = 2
 COVER_SIZE = (1200, 360)
 CSRF_FAILURE_VIEW = "catchment.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

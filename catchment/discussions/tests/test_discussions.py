@@ -1,5 +1,6 @@
 """Topics, replies, answers, edits and moderation: services and pages."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catchment.communities.models import Role
 from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
@@ -20,6 +22,8 @@ def community(db):
 
 
 def member_of(community, role=Role.MEMBER, **extra):
+    """A member whose account is a month old, so the new-account limits do not apply unless asked for."""
+    extra.setdefault("user__date_joined", timezone.now() - datetime.timedelta(days=30))
     return MembershipFactory(community=community, role=role, **extra).user
 
 
@@ -475,3 +479,47 @@ def test_the_hub_home_feed_runs_a_constant_number_of_queries(client, community):
     small = count()
     grow(12)
     assert count() == small
+
+
+def test_new_accounts_are_limited_in_posts_and_links_and_moderators_are_not(community, settings):
+    settings.NEW_ACCOUNT_POSTS_PER_HOUR = 3
+    newcomer = member_of(community, user__date_joined=timezone.now())
+    topic = start(community, newcomer)
+    with pytest.raises(services.DiscussionError, match="at most 2 links"):
+        services.post_reply(
+            actor=newcomer, topic=topic, body="https://a.example https://b.example www.c.example"
+        )
+    services.post_reply(actor=newcomer, topic=topic, body="Two")
+    services.post_reply(actor=newcomer, topic=topic, body="Three")
+    with pytest.raises(services.DiscussionError, match="3 messages an hour"):
+        services.post_reply(actor=newcomer, topic=topic, body="Four")
+    veteran = member_of(community)
+    for n in range(4):
+        services.post_reply(
+            actor=veteran, topic=topic, body=f"https://a.example https://b.example https://c.example {n}"
+        )
+    moderator = member_of(community, Role.MODERATOR)
+    for n in range(4):
+        services.post_reply(actor=moderator, topic=topic, body=f"Note {n}")
+
+
+def test_slow_mode_spaces_out_replies(client, community):
+    veteran = member_of(community)
+    moderator = member_of(community, Role.MODERATOR)
+    topic = start(community, moderator)
+    client.force_login(moderator)
+    client.post(
+        f"/communities/wash/topics/{topic.pk}/moderate/",
+        {"verb": "slow", "seconds": "600", "reason": "Heated"},
+    )
+    topic.refresh_from_db()
+    assert topic.slow_mode_seconds == 600
+    assert ModerationAction.objects.get(verb="slow").reason == "Heated"
+    services.post_reply(actor=veteran, topic=topic, body="First")
+    with pytest.raises(services.DiscussionError, match="slow mode: one message every 10 minutes"):
+        services.post_reply(actor=veteran, topic=topic, body="Second")
+    services.post_reply(actor=moderator, topic=topic, body="Moderators are not slowed")
+    bad = client.post(
+        f"/communities/wash/topics/{topic.pk}/moderate/", {"verb": "slow", "seconds": "17"}, follow=True
+    )
+    assert "Choose one of the slow mode settings." in bad.content.decode()
