@@ -113,6 +113,7 @@ def expected(name, role, visibility):
         "discussions:post_moderate",
         "discussions:flag",
         "discussions:resolve",
+        "discussions:topic_move",
     }:
         return 302 if anonymous else 405
     if name == "discussions:topic_new":

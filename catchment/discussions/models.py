@@ -139,6 +139,7 @@ class ModerationAction(models.Model):
         RESTORE = "restore", _("restored")
         DISMISS = "dismiss", _("dismissed the flags on")
         SLOW = "slow", _("set slow mode on")
+        MOVE = "move", _("moved")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="moderation_actions")
     actor = models.ForeignKey(

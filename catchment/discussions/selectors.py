@@ -120,6 +120,20 @@ def resolved_flags(community: Community, limit: int = 30) -> list[Flag]:
     )
 
 
+def move_targets(viewer: Viewer, current: Community) -> list[Community]:
+    """Communities a moderator could move a topic to: those they moderate too (all, for staff)."""
+    from catchment.communities.models import ROLE_RANK, Role
+
+    communities = Community.objects.exclude(pk=current.pk).exclude(stage="archived")
+    if not is_staff(viewer):
+        roles = [role for role in Role if ROLE_RANK[role] >= ROLE_RANK[Role.MODERATOR]]
+        moderated = Membership.objects.filter(
+            user_id=viewer.pk or 0, status=MembershipStatus.ACTIVE, role__in=roles
+        ).values("community_id")
+        communities = communities.filter(pk__in=moderated)
+    return list(communities.order_by("name").only("pk", "name", "slug")[:200])
+
+
 def readable_communities_q(viewer: Viewer, prefix: str = "") -> Q:
     """A filter for the communities whose talk `viewer` may read (the communities policy, as a query)."""
     if is_staff(viewer):

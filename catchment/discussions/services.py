@@ -241,6 +241,29 @@ def topic_moderate(*, actor: Viewer, topic: Topic, verb: str, reason: str = "") 
 
 
 @transaction.atomic
+def topic_move(*, actor: Viewer, topic: Topic, target: Community, reason: str = "") -> Topic:
+    """Move a topic to another community; the mover must moderate both. Logged in both communities."""
+    locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)
+    source = locked.community
+    if not _moderator(actor, source) or not _moderator(actor, target):
+        raise PermissionDenied
+    if target.pk == source.pk:
+        raise DiscussionError(_("The topic is already in this community."))
+    locked.community = target
+    locked.save(update_fields=["community"])
+    note = (reason.strip() or f"{source.name} → {target.name}")[:300]
+    for community in (source, target):
+        ModerationAction.objects.create(
+            community=community,
+            actor=cast(User, actor),
+            verb=ModerationAction.Verb.MOVE,
+            topic=locked,
+            reason=note,
+        )
+    return locked
+
+
+@transaction.atomic
 def topic_slow_mode(*, actor: Viewer, topic: Topic, seconds: int, reason: str = "") -> ModerationAction:
     """Space out replies in a heated topic (0 turns slow mode off); logged with who and why."""
     locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/topics/<int:pk>/reply/", views.reply, name="reply"),
     path("<slug:slug>/topics/<int:pk>/accept/", views.accept, name="accept"),
     path("<slug:slug>/topics/<int:pk>/moderate/", views.topic_moderate, name="topic_moderate"),
+    path("<slug:slug>/topics/<int:pk>/move/", views.topic_move, name="topic_move"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/edit/", views.post_edit, name="post_edit"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/history/", views.post_history, name="post_history"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/moderate/", views.post_moderate, name="post_moderate"),

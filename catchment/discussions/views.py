@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from catchment.accounts.languages import SPOKEN_LANGUAGE_CODES
 from catchment.communities import selectors as community_selectors
+from catchment.communities.models import Community
 from catchment.communities.selectors import CommunityView
 from catchment.core.paging import page_number
 from catchment.core.views import posted
@@ -169,6 +170,7 @@ def _topic_page(
             "accepted_url": accepted_url,
             "flag_form": FlagForm(),
             "level": notification_selectors.topic_level(request.user, found),
+            "move_targets": selectors.move_targets(request.user, found.community) if moderator else [],
             "levels": Level.choices,
         },
         status=status,
@@ -260,6 +262,32 @@ def _moderate(request: HttpRequest, slug: str, pk: int, post_pk: int | None) -> 
             _("Done: %(action)s.") % {"action": ModerationAction.Verb(form.cleaned_data["verb"]).label},
         )
     return redirect(_topic_url(found))
+
+
+@login_required
+@require_POST
+def topic_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    view, moderator = _community(request, slug)
+    if not moderator:
+        raise Http404
+    found = selectors.topic_for_viewer(view, pk, moderator=True)
+    raw = request.POST.get("target", "")
+    target = Community.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+    if target is None:
+        messages.error(request, _("Choose the community to move the topic to."))
+        return redirect(_topic_url(found))
+    try:
+        moved = services.topic_move(
+            actor=request.user, topic=found, target=target, reason=request.POST.get("reason", "")[:300]
+        )
+    except services.DiscussionError as error:
+        messages.error(request, str(error))
+        return redirect(_topic_url(found))
+    except PermissionDenied:
+        messages.error(request, _("You can move a topic only to a community you moderate."))
+        return redirect(_topic_url(found))
+    messages.success(request, _("The topic is now in %(name)s.") % {"name": target.name})
+    return redirect(_topic_url(moved))
 
 
 @login_required

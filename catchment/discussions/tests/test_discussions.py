@@ -523,3 +523,26 @@ def test_slow_mode_spaces_out_replies(client, community):
         f"/communities/wash/topics/{topic.pk}/moderate/", {"verb": "slow", "seconds": "17"}, follow=True
     )
     assert "Choose one of the slow mode settings." in bad.content.decode()
+
+
+def test_a_moderator_of_both_communities_moves_a_topic_and_it_follows_in_search(client, community):
+    from catchment.search.models import SearchDocument
+
+    target = CommunityFactory(slug="sanitation", name="Sanitation CoP", visibility="private")
+    moderator = member_of(community, Role.MODERATOR)
+    topic = start(community, member_of(community), title="Faecal sludge question")
+    with pytest.raises(PermissionDenied):
+        services.topic_move(actor=moderator, topic=topic, target=target)
+    MembershipFactory(community=target, user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
+    page = client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+    assert "Sanitation CoP" in page
+    response = client.post(
+        f"/communities/wash/topics/{topic.pk}/move/", {"target": target.pk, "reason": "Better fit"}
+    )
+    assert response["Location"] == f"/communities/sanitation/topics/{topic.pk}/"
+    topic.refresh_from_db()
+    assert topic.community == target
+    assert ModerationAction.objects.filter(verb="move").count() == 2
+    assert SearchDocument.objects.get(kind="topic", object_id=topic.pk).community == target
+    assert client.get(f"/communities/wash/topics/{topic.pk}/").status_code == 404
