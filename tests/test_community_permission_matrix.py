@@ -114,6 +114,7 @@ def expected(name, role, visibility):
         "discussions:flag",
         "discussions:resolve",
         "discussions:topic_move",
+        "discussions:react",
     }:
         return 302 if anonymous else 405
     if name == "discussions:topic_new":
@@ -194,6 +195,7 @@ def url_kwargs(name, world):
         "discussions:post_moderate",
         "discussions:flag",
         "discussions:resolve",
+        "discussions:react",
     }:
         kwargs["post"] = world["topic"].posts.get(number=1).pk
         return kwargs

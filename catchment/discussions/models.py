@@ -187,3 +187,31 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporter} flagged {self.post}"
+
+
+class ReactionKind(models.TextChoices):
+    THANKS = "thanks", _("Thanks")
+    AGREE = "agree", _("Agree")
+    INSIGHTFUL = "insightful", _("Insightful")
+    CELEBRATE = "celebrate", _("Well done")
+
+
+REACTION_SYMBOLS = {"thanks": "🙏", "agree": "👍", "insightful": "💡", "celebrate": "🎉"}
+
+
+class Reaction(models.Model):
+    """A member's quick response to a post; one of each kind per person and post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="discussions_react_once")
+        ]
+        indexes = [models.Index(fields=["post", "kind"], name="reaction_count")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.post}"

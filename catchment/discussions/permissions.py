@@ -79,3 +79,14 @@ def can_flag(viewer: Viewer, post: Post, membership: Membership | None) -> bool:
         and post.author_id != viewer.pk
         and not post.topic.community.is_read_only
     )
+
+
+def can_react(viewer: Viewer, post: Post, membership: Membership | None) -> bool:
+    """Active members react to other people's visible posts while the community is not archived."""
+    return (
+        is_member(viewer)
+        and _active(membership)
+        and post.status == Visibility.VISIBLE
+        and post.author_id != viewer.pk
+        and not post.topic.community.is_read_only
+    )

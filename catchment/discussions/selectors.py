@@ -157,3 +157,33 @@ def feed(viewer: Viewer, community: Community | None = None, limit: int = 10) ->
             topic__community__in=Community.objects.filter(readable_communities_q(viewer)).values("pk")
         )
     return list(posts.select_related("author", "topic__community").order_by("-created_at", "-pk")[:limit])
+
+
+def reactions_for(user_id: int | None, posts: list[Post]) -> dict[int, list[tuple[str, str, int, bool]]]:
+    """Per post: (kind, label, count, whether the viewer gave it) for every reaction kind (two queries)."""
+    from django.db.models import Count
+
+    from catchment.discussions.models import REACTION_SYMBOLS, Reaction, ReactionKind
+
+    ids = [post.pk for post in posts]
+    counts: dict[tuple[int, str], int] = {}
+    mine: set[tuple[int, str]] = set()
+    if ids:
+        for row in Reaction.objects.filter(post_id__in=ids).values("post_id", "kind").annotate(n=Count("pk")):
+            counts[(row["post_id"], row["kind"])] = row["n"]
+        if user_id:
+            mine = set(
+                Reaction.objects.filter(post_id__in=ids, user_id=user_id).values_list("post_id", "kind")
+            )
+    return {
+        pk: [
+            (
+                kind.value,
+                f"{REACTION_SYMBOLS[kind.value]} {kind.label}",
+                counts.get((pk, kind.value), 0),
+                (pk, kind.value) in mine,
+            )
+            for kind in ReactionKind
+        ]
+        for pk in ids
+    }

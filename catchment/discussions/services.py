@@ -24,6 +24,8 @@ from catchment.discussions.models import (
     ModerationAction,
     Post,
     PostRevision,
+    Reaction,
+    ReactionKind,
     Topic,
     TopicKind,
     Visibility,
@@ -354,3 +356,21 @@ def flags_resolve(*, actor: Viewer, post: Post, hide: bool, reason: str = "") ->
         resolved_at=timezone.now(), resolved_by=cast(User, actor), resolution="hidden" if hide else "kept"
     )
     return count
+
+
+@transaction.atomic
+def reaction_toggle(*, actor: Viewer, post: Post, kind: str) -> bool:
+    """Add the reaction, or take it back if it was there; returns whether it is now present."""
+    if not permissions.can_react(actor, post, _membership(actor, post.topic.community)):
+        raise PermissionDenied
+    if kind not in ReactionKind.values:
+        raise DiscussionError(_("Choose a reaction."))
+    deleted, _rows = Reaction.objects.filter(post=post, user_id=actor.pk or 0, kind=kind).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, user=cast(User, actor), kind=kind)
+    except IntegrityError:  # a double click: the reaction is there either way
+        pass
+    return True

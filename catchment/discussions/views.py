@@ -142,11 +142,14 @@ def _topic_page(
     status: int = 200,
 ) -> HttpResponse:
     flagged = selectors.flagged_by(request.user.pk, list(page.object_list))
+    reactions = selectors.reactions_for(request.user.pk, list(page.object_list))
     posts = [
         (
             post,
             permissions.can_edit_post(request.user, post, view.membership, moderator),
             permissions.can_flag(request.user, post, view.membership) and post.pk not in flagged,
+            permissions.can_react(request.user, post, view.membership),
+            reactions.get(post.pk, []),
         )
         for post in page.object_list
     ]
@@ -358,6 +361,22 @@ def moderation_log(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "discussions/moderation_log.html", {"view": view, "community": view.community, "page": page}
     )
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResponse:
+    view, moderator = _community(request, slug)
+    found = selectors.topic_for_viewer(view, pk, moderator=moderator)
+    target = selectors.post_for_viewer(found, post, moderator=moderator)
+    try:
+        services.reaction_toggle(actor=request.user, post=target, kind=request.POST.get("kind", "")[:16])
+    except services.DiscussionError as error:
+        messages.error(request, str(error))
+    except PermissionDenied:
+        messages.error(request, _("You cannot react to this message."))
+    page = selectors.page_of_post(found, target, moderator=moderator)
+    return redirect(_topic_url(found, page, f"post-{target.number}"))
 
 
 @login_required

@@ -546,3 +546,25 @@ def test_a_moderator_of_both_communities_moves_a_topic_and_it_follows_in_search(
     assert ModerationAction.objects.filter(verb="move").count() == 2
     assert SearchDocument.objects.get(kind="topic", object_id=topic.pk).community == target
     assert client.get(f"/communities/wash/topics/{topic.pk}/").status_code == 404
+
+
+def test_reactions_toggle_count_and_are_for_other_peoples_posts(client, community):
+    from catchment.discussions.models import Reaction
+
+    author, reader = member_of(community), member_of(community)
+    topic = start(community, author)
+    opening = topic.posts.get()
+    with pytest.raises(PermissionDenied):
+        services.reaction_toggle(actor=author, post=opening, kind="thanks")
+    with pytest.raises(services.DiscussionError):
+        services.reaction_toggle(actor=reader, post=opening, kind="shouting")
+    client.force_login(reader)
+    url = f"/communities/wash/topics/{topic.pk}/posts/{opening.pk}/react/"
+    client.post(url, {"kind": "thanks"})
+    page = client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+    assert 'aria-pressed="true">🙏 Thanks (1)' in page
+    client.post(url, {"kind": "thanks"})
+    assert Reaction.objects.count() == 0
+    services.reaction_toggle(actor=reader, post=opening, kind="insightful")
+    client.force_login(author)
+    assert "💡 Insightful (1)" in client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
