@@ -6,6 +6,8 @@ membership is passed in (or looked up once) so a page can check many things with
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from catchment.accounts.permissions import Viewer, is_member, is_staff
 from catchment.communities.models import (
     ROLE_RANK,
@@ -37,6 +39,18 @@ def can_see_community(viewer: Viewer, community: Community, membership: Membersh
     if community.visibility != Visibility.SECRET:
         return True
     return is_staff(viewer) or _rank(membership) > 0
+
+
+def readable_communities_q(viewer: Viewer, prefix: str = "") -> Q:
+    """`can_read_community` as a query filter on Community (`prefix` points at a Community from another
+    model), for lists and search. Staff read everything: callers give them no filter at all."""
+    public = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if not is_member(viewer):
+        return public
+    mine = Membership.objects.filter(user_id=viewer.pk or 0)
+    active = mine.filter(status=MembershipStatus.ACTIVE).values("community_id")
+    banned = mine.filter(status=MembershipStatus.BANNED).values("community_id")
+    return (public & ~Q(**{f"{prefix}pk__in": banned})) | Q(**{f"{prefix}pk__in": active})
 
 
 def can_read_community(viewer: Viewer, community: Community, membership: Membership | None) -> bool:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from catchment.accounts.permissions import Viewer, is_member, is_staff
+from catchment.accounts.permissions import Viewer, is_staff
+from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership, MembershipStatus
-from catchment.communities.models import Visibility as CommunityVisibility
 from catchment.communities.selectors import CommunityView
 from catchment.discussions import permissions
 from catchment.discussions.models import Flag, Post, Topic, TopicKind, Visibility
@@ -122,29 +122,15 @@ def resolved_flags(community: Community, limit: int = 30) -> list[Flag]:
 
 def move_targets(viewer: Viewer, current: Community) -> list[Community]:
     """Communities a moderator could move a topic to: those they moderate too (all, for staff)."""
-    from catchment.communities.models import ROLE_RANK, Role
-
     communities = Community.objects.exclude(pk=current.pk).exclude(stage="archived")
     if not is_staff(viewer):
-        roles = [role for role in Role if ROLE_RANK[role] >= ROLE_RANK[Role.MODERATOR]]
         moderated = Membership.objects.filter(
-            user_id=viewer.pk or 0, status=MembershipStatus.ACTIVE, role__in=roles
+            user_id=viewer.pk or 0,
+            status=MembershipStatus.ACTIVE,
+            role__in=community_policy.roles_that_manage_members(),
         ).values("community_id")
         communities = communities.filter(pk__in=moderated)
     return list(communities.order_by("name").only("pk", "name", "slug")[:200])
-
-
-def readable_communities_q(viewer: Viewer, prefix: str = "") -> Q:
-    """A filter for the communities whose talk `viewer` may read (the communities policy, as a query)."""
-    if is_staff(viewer):
-        return Q()
-    public = Q(**{f"{prefix}visibility": CommunityVisibility.PUBLIC})
-    if not is_member(viewer):
-        return public
-    mine = Membership.objects.filter(user_id=viewer.pk or 0)
-    active = mine.filter(status=MembershipStatus.ACTIVE).values("community_id")
-    banned = mine.filter(status=MembershipStatus.BANNED).values("community_id")
-    return (public & ~Q(**{f"{prefix}pk__in": banned})) | Q(**{f"{prefix}pk__in": active})
 
 
 def feed(viewer: Viewer, community: Community | None = None, limit: int = 10) -> list[Post]:
@@ -152,9 +138,11 @@ def feed(viewer: Viewer, community: Community | None = None, limit: int = 10) ->
     posts = Post.objects.filter(status=Visibility.VISIBLE, topic__status=Visibility.VISIBLE)
     if community is not None:
         posts = posts.filter(topic__community=community)
-    else:
+    elif not is_staff(viewer):
         posts = posts.filter(
-            topic__community__in=Community.objects.filter(readable_communities_q(viewer)).values("pk")
+            topic__community__in=Community.objects.filter(
+                community_policy.readable_communities_q(viewer)
+            ).values("pk")
         )
     return list(posts.select_related("author", "topic__community").order_by("-created_at", "-pk")[:limit])
 

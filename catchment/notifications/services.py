@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer, is_member
-from catchment.communities.models import Community, Membership, MembershipStatus, Visibility
+from catchment.communities import permissions as community_policy
+from catchment.communities.models import Community, Membership
 from catchment.core.mail import render_in_language
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
@@ -44,20 +45,12 @@ def _readers(community: Community, user_ids: Iterable[int]) -> set[int]:
     ids = set(user_ids)
     if not ids:
         return set()
-    memberships = dict(
-        Membership.objects.filter(community=community, user_id__in=ids).values_list("user_id", "status")
-    )
-    staff = set(User.objects.filter(pk__in=ids, is_staff=True, is_active=True).values_list("pk", flat=True))
-    active = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
-    readers = set()
-    for user_id in ids & active:
-        status = memberships.get(user_id)
-        if community.visibility == Visibility.PUBLIC:
-            if status != MembershipStatus.BANNED:
-                readers.add(user_id)
-        elif status == MembershipStatus.ACTIVE or user_id in staff:
-            readers.add(user_id)
-    return readers
+    memberships = {m.user_id: m for m in Membership.objects.filter(community=community, user_id__in=ids)}
+    return {
+        user.pk
+        for user in User.objects.filter(pk__in=ids, is_active=True)
+        if community_policy.can_read_community(user, community, memberships.get(user.pk))
+    }
 
 
 def _levels(topic: Topic) -> dict[int, str]:
@@ -213,8 +206,6 @@ def set_level(
     *, actor: Viewer, topic: Topic | None = None, community: Community | None = None, level: str
 ) -> Subscription:
     """Choose watch, track or mute for a topic or a community one may read."""
-    from catchment.communities import permissions as community_policy
-
     if not is_member(actor) or level not in Level.values or (topic is None) == (community is None):
         raise PermissionDenied
     target_community = topic.community if topic is not None else community

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from catchment.accounts.permissions import Viewer, is_member, is_staff
-from catchment.communities.models import Membership, MembershipStatus, Visibility
+from catchment.communities.permissions import readable_communities_q
 from catchment.search.models import CONFIGS, Audience, Kind, SearchDocument
 
 MAX_QUERY = 200
@@ -46,13 +46,7 @@ def visible_q(viewer: Viewer) -> Q:
         return Q()
     audiences = [Audience.PUBLIC, Audience.MEMBERS] if is_member(viewer) else [Audience.PUBLIC]
     hub_wide = Q(community__isnull=True, audience__in=audiences)
-    public = Q(community__visibility=Visibility.PUBLIC)
-    if not is_member(viewer):
-        return hub_wide | public
-    mine = Membership.objects.filter(user_id=viewer.pk or 0)
-    active = mine.filter(status=MembershipStatus.ACTIVE).values("community_id")
-    banned = mine.filter(status=MembershipStatus.BANNED).values("community_id")
-    return hub_wide | (public & ~Q(community_id__in=banned)) | Q(community_id__in=active)
+    return hub_wide | readable_communities_q(viewer, prefix="community__")
 
 
 def clean_query(raw: str) -> str:
