@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer, is_member
 from catchment.discussions.models import Topic
-from catchment.notifications.models import Level, Notification, Subscription
+from catchment.notifications.models import DigestSetting, Frequency, Level, Notification, Subscription
 
 
 def unread_count(viewer: Viewer) -> int:
@@ -21,6 +22,22 @@ def notifications(viewer: Viewer) -> QuerySet[Notification]:
         .select_related("actor", "topic__community", "post")
         .order_by("-created_at", "-pk")
     )
+
+
+def topic_by_pk(pk: int) -> Topic | None:
+    return Topic.objects.filter(pk=pk).select_related("community").first()
+
+
+def digest_frequency(user_id: int) -> str:
+    """The member's digest choice (weekly when they never chose)."""
+    return (
+        DigestSetting.objects.filter(user_id=user_id).values_list("frequency", flat=True).first()
+        or Frequency.WEEKLY
+    )
+
+
+def account_exists(user_id: int) -> bool:
+    return User.objects.filter(pk=user_id).exists()
 
 
 def topic_level(viewer: Viewer, topic: Topic) -> str:

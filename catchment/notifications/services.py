@@ -22,7 +22,14 @@ from catchment.communities.models import Community, Membership
 from catchment.core.mail import render_in_language
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
-from catchment.notifications.models import Kind, Level, Notification, Subscription
+from catchment.notifications.models import (
+    DigestSetting,
+    Frequency,
+    Kind,
+    Level,
+    Notification,
+    Subscription,
+)
 
 MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9_-]{0,49})", re.IGNORECASE)
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
@@ -217,6 +224,25 @@ def set_level(
         user=cast(User, actor), topic=topic, community=community, defaults={"level": level}
     )
     return subscription
+
+
+@transaction.atomic
+def mute_by_link(*, user_id: int, topic: Topic) -> None:
+    """The one-click unsubscribe (the signed link is the authority): mute the topic, drop unsent mail."""
+    Subscription.objects.update_or_create(user_id=user_id, topic=topic, defaults={"level": Level.MUTE})
+    Notification.objects.filter(recipient_id=user_id, topic=topic, emailed_at__isnull=True).update(
+        email_wanted=False
+    )
+
+
+def digest_frequency_set(*, user_id: int, frequency: str) -> DigestSetting:
+    """Choose daily, weekly or no digest (from the settings page, or "off" from a signed link)."""
+    if frequency not in Frequency.values:
+        raise PermissionDenied
+    setting, _created = DigestSetting.objects.update_or_create(
+        user_id=user_id, defaults={"frequency": frequency}
+    )
+    return setting
 
 
 @transaction.atomic

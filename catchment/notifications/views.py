@@ -14,15 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from catchment.accounts.models import User
-from catchment.communities.models import Community
+from catchment.communities import selectors as community_selectors
 from catchment.core.paging import page_number
 from catchment.core.views import posted
-from catchment.discussions.models import Topic
 from catchment.notifications import selectors, services
 from catchment.notifications.digests import read_digest_token
 from catchment.notifications.forms import DigestForm
-from catchment.notifications.models import DigestSetting, Frequency, Level, Notification, Subscription
+from catchment.notifications.models import Frequency
 
 
 @login_required
@@ -62,7 +60,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 @login_required
 @require_POST
 def topic_level(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = Topic.objects.filter(pk=pk).select_related("community").first()
+    topic = selectors.topic_by_pk(pk)
     level = request.POST.get("level", "")
     if topic is None:
         raise Http404
@@ -78,9 +76,7 @@ def topic_level(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def community_level(request: HttpRequest, slug: str) -> HttpResponse:
-    community = Community.objects.filter(slug=slug).first()
-    if community is None:
-        raise Http404
+    community = community_selectors.community_for_viewer(request.user, slug).community
     try:
         services.set_level(actor=request.user, community=community, level=request.POST.get("level", ""))
     except PermissionDenied as error:
@@ -93,16 +89,13 @@ def community_level(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = services.read_unsubscribe_token(token)
-    topic = Topic.objects.filter(pk=found[1]).select_related("community").first() if found else None
+    topic = selectors.topic_by_pk(found[1]) if found else None
     if found is None or topic is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     user_id, _topic_id = found
     done = False
     if request.method == "POST":
-        Subscription.objects.update_or_create(user_id=user_id, topic=topic, defaults={"level": Level.MUTE})
-        Notification.objects.filter(recipient_id=user_id, topic=topic, emailed_at__isnull=True).update(
-            email_wanted=False
-        )
+        services.mute_by_link(user_id=user_id, topic=topic)
         done = True
     return render(request, "notifications/unsubscribe.html", {"topic": topic, "done": done})
 
@@ -110,14 +103,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    setting = DigestSetting.objects.filter(user_id=request.user.pk or 0).first()
     form = DigestForm(
-        posted(request), initial={"frequency": setting.frequency if setting else Frequency.WEEKLY}
+        posted(request), initial={"frequency": selectors.digest_frequency(request.user.pk or 0)}
     )
     if request.method == "POST" and form.is_valid():
-        DigestSetting.objects.update_or_create(
-            user=request.user, defaults={"frequency": form.cleaned_data["frequency"]}
-        )
+        services.digest_frequency_set(user_id=request.user.pk or 0, frequency=form.cleaned_data["frequency"])
         messages.success(request, _("Your digest choice is saved."))
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})
@@ -127,10 +117,10 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user_id = read_digest_token(token)
-    if user_id is None or not User.objects.filter(pk=user_id).exists():
+    if user_id is None or not selectors.account_exists(user_id):
         return render(request, "notifications/digest_unsubscribe.html", {"invalid": True}, status=404)
     done = False
     if request.method == "POST":
-        DigestSetting.objects.update_or_create(user_id=user_id, defaults={"frequency": Frequency.OFF})
+        services.digest_frequency_set(user_id=user_id, frequency=Frequency.OFF)
         done = True
     return render(request, "notifications/digest_unsubscribe.html", {"done": done})
