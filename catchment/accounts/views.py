@@ -34,7 +34,7 @@ from catchment.accounts.permissions import (
     check_edit_organisation,
 )
 from catchment.core.paging import page_number
-from catchment.core.views import posted
+from catchment.core.views import posted, serve_picture
 from catchment.core.worldmap import render_choropleth
 
 DIRECTORY_PAGE_SIZE = 24
@@ -114,16 +114,7 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
 @require_safe
 def profile_avatar(request: HttpRequest, username: str) -> FileResponse:
     profile = selectors.profile_for_viewer(request.user, username)
-    if not profile.avatar:
-        raise Http404
-    try:
-        handle = profile.avatar.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_picture(profile.avatar)
 
 
 @login_required

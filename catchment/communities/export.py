@@ -27,7 +27,7 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _saved_line(community: Community, version: CharterVersion) -> str:
+def _saved_line(version: CharterVersion) -> str:
     saved = formats.date_format(timezone.localtime(version.created_at), "DATE_FORMAT")
     author = version.author.display_name if version.author else ""
     return _("Version %(number)s, saved on %(date)s by %(author)s. %(percent)s%% complete.") % {
@@ -43,7 +43,7 @@ def charter_markdown(community: Community, version: CharterVersion) -> str:
     lines = [
         f"# {_('Charter of %(name)s') % {'name': community.name}}",
         "",
-        f"_{_saved_line(community, version)}_",
+        f"_{_saved_line(version)}_",
         "",
     ]
     for name in CHARTER_SECTIONS:
@@ -59,7 +59,7 @@ def charter_docx(community: Community, version: CharterVersion) -> bytes:
     document.core_properties.title = title
     document.core_properties.author = _xml_text(version.author.display_name if version.author else "")
     document.add_heading(title, level=0)
-    document.add_paragraph().add_run(_xml_text(_saved_line(community, version))).italic = True
+    document.add_paragraph().add_run(_xml_text(_saved_line(version))).italic = True
     for name in CHARTER_SECTIONS:
         document.add_heading(charter_section_label(name), level=1)
         text = _xml_text(getattr(version, name)).strip()

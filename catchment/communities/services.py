@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from catchment.accounts.models import Organisation, Theme, User
 from catchment.accounts.permissions import Viewer
-from catchment.communities import notifications, permissions
-from catchment.communities.charter import completeness
+from catchment.communities import notifications, permissions, selectors
 from catchment.communities.models import (
     CHARTER_SECTIONS,
     CONSULTATION_FIELDS,
@@ -351,14 +350,14 @@ def community_set_stage(*, actor: Viewer, community: Community, stage: Stage) ->
         raise PermissionDenied
     if stage not in STAGE_TRANSITIONS[Stage(community.stage)]:
         raise CommunityError(_("A community cannot move from this stage to that one."))
-    if stage == Stage.LAUNCHED and community.stage == Stage.DESIGN:
-        charter = _current_charter(community)
-        if charter is None or completeness(charter.sections()) < 1:
+    launching = stage == Stage.LAUNCHED and community.stage == Stage.DESIGN
+    if launching:
+        readiness = selectors.launch_readiness(community, _current_charter(community))
+        if not readiness.charter_complete:
             raise CommunityError(_("Complete all seven elements of the charter before launching."))
-        if not community.memberships.filter(role=Role.MODERATOR, status=MembershipStatus.ACTIVE).exists():
+        if not readiness.has_moderator:
             raise CommunityError(_("Name at least one moderator before launching."))
         community.launched_at = timezone.now()
-    launching = stage == Stage.LAUNCHED and community.stage == Stage.DESIGN
     community.stage = stage
     community.stage_changed_at = timezone.now()
     community.save(update_fields=["stage", "stage_changed_at", "launched_at"])

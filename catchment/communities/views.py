@@ -55,7 +55,7 @@ from catchment.communities.models import (
     charter_section_label,
 )
 from catchment.core.paging import page_number
-from catchment.core.views import posted
+from catchment.core.views import posted, serve_picture
 from catchment.discussions import permissions as discussion_policy
 from catchment.discussions import selectors as discussion_selectors
 
@@ -416,16 +416,7 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def cover(request: HttpRequest, slug: str) -> FileResponse:
-    view = selectors.community_for_viewer(request.user, slug)
-    if not view.community.cover:
-        raise Http404
-    try:
-        handle = view.community.cover.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return serve_picture(selectors.community_for_viewer(request.user, slug).community.cover)
 
 
 @login_required

@@ -39,14 +39,13 @@ def mail_in_language(recipients: Iterable[Recipient], template: str, context: Ma
     how many messages were queued.
     """
     queued = 0
-    base = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     seen: set[str] = set()
     for recipient in recipients:
         address = recipient.email.strip()
         if not address or address.lower() in seen:
             continue
         seen.add(address.lower())
-        subject, body = render_in_language(template, base, recipient.language)
+        subject, body = render_in_language(template, context, recipient.language)
         send_rendered_mail.enqueue(subject=subject, body=body, to=[address])
         queued += 1
     return queued
