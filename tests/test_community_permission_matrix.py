@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -104,7 +105,12 @@ def expected(name, role, visibility):
     if name == "communities:invitation":
         # Whoever holds a valid link may read the invitation; members are sent to the community instead.
         return 302 if role in INSIDERS - {"staff"} else 200
-    if name in {"discussions:topics", "discussions:topic", "discussions:post_history"}:
+    if name in {
+        "discussions:topics",
+        "discussions:topic",
+        "discussions:post_history",
+        "discussions:attachment",
+    }:
         return 200 if reads(role, visibility) else 404
     if name in {
         "discussions:reply",
@@ -162,7 +168,12 @@ def make_world(visibility):
         body="Body",
         language="en",
     )
-    services_discussions.post_reply(actor=author, topic=topic, body="PRIVATE-CHARTER-MARKER reply")
+    services_discussions.post_reply(
+        actor=author,
+        topic=topic,
+        body="PRIVATE-CHARTER-MARKER reply",
+        files=[SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 PRIVATE-CHARTER-MARKER\n%%EOF")],
+    )
     return {
         "community": community,
         "topic": topic,
@@ -198,6 +209,9 @@ def url_kwargs(name, world):
         "discussions:react",
     }:
         kwargs["post"] = world["topic"].posts.get(number=1).pk
+        return kwargs
+    if name == "discussions:attachment":
+        kwargs["attachment"] = world["topic"].posts.get(number=2).attachments.get().pk
         return kwargs
     if name == "communities:decide":
         kwargs["pk"] = 1

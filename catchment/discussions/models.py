@@ -215,3 +215,25 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.post}"
+
+
+class Attachment(models.Model):
+    """A file attached to a post: checked from its content, stored under a random name, and served only as a
+    download to people who may read the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(max_length=200)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

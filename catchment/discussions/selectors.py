@@ -13,7 +13,7 @@ from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership, MembershipStatus
 from catchment.communities.selectors import CommunityView
 from catchment.discussions import permissions
-from catchment.discussions.models import Flag, Post, Topic, TopicKind, Visibility
+from catchment.discussions.models import Attachment, Flag, Post, Topic, TopicKind, Visibility
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 25
@@ -59,7 +59,11 @@ def topic_for_viewer(view: CommunityView, pk: int, *, moderator: bool) -> Topic:
 
 def posts_page(topic: Topic, *, moderator: bool, number: int) -> Page[Post]:
     """One page of a topic's posts in order, with authors and the posts they reply to."""
-    posts = topic.posts.select_related("author", "reply_to__author", "moderated_by").order_by("number")
+    posts = (
+        topic.posts.select_related("author", "reply_to__author", "moderated_by")
+        .prefetch_related("attachments")
+        .order_by("number")
+    )
     if not moderator:
         posts = posts.filter(status=Visibility.VISIBLE)
     return Paginator(posts, POSTS_PER_PAGE).get_page(number)
@@ -71,6 +75,14 @@ def post_for_viewer(topic: Topic, pk: int, *, moderator: bool) -> Post:
         raise Http404
     post.topic = topic
     return post
+
+
+def attachment_for_viewer(topic: Topic, pk: int, *, moderator: bool) -> Attachment:
+    """A file attached to a post of this topic that the viewer may read, or 404."""
+    attachment = Attachment.objects.filter(pk=pk, post__topic=topic).select_related("post").first()
+    if attachment is None or not permissions.can_see_post(attachment.post, moderator):
+        raise Http404
+    return attachment
 
 
 def page_of_post(topic: Topic, post: Post, *, moderator: bool) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import re
+import functools
+from collections.abc import Sequence
 from typing import cast
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,8 +19,11 @@ from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
+from catchment.core import uploads
+from catchment.core.markdown import link_count, message_text
 from catchment.discussions import permissions
 from catchment.discussions.models import (
+    Attachment,
     Flag,
     FlagReason,
     ModerationAction,
@@ -31,8 +36,6 @@ from catchment.discussions.models import (
     Visibility,
 )
 from catchment.notifications import services as notifications
-
-MAX_BODY = 20000
 
 
 class DiscussionError(ValueError):
@@ -47,7 +50,6 @@ def _moderator(actor: Viewer, community: Community) -> bool:
     return permissions.can_moderate(actor, community, _membership(actor, community))
 
 
-LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 SLOW_MODE_CHOICES = (0, 60, 600, 3600)
 
 
@@ -59,7 +61,7 @@ def _check_limits(actor: Viewer, text: str, moderator: bool, topic: Topic | None
     user = cast(User, actor)
     now = timezone.now()
     if user.date_joined > now - datetime.timedelta(days=settings.NEW_ACCOUNT_DAYS):
-        links = len(LINK.findall(text))
+        links = link_count(text)
         if links > settings.NEW_ACCOUNT_LINKS_PER_POST:
             raise DiscussionError(
                 _(
@@ -85,46 +87,115 @@ def _check_limits(actor: Viewer, text: str, moderator: bool, topic: Topic | None
 
 
 def _clean_body(body: str) -> str:
-    text = (body or "").strip()
-    if not text:
-        raise DiscussionError(_("Write a message first."))
-    if len(text) > MAX_BODY:
+    return message_text(body, DiscussionError)
+
+
+ATTACHMENT_FAMILIES = {
+    uploads.FileFamily.PDF,
+    uploads.FileFamily.DOCUMENT,
+    uploads.FileFamily.IMAGE,
+    uploads.FileFamily.TEXT,
+}
+
+
+def _check_files(files: Sequence[UploadedFile], already: int = 0) -> list[uploads.CheckedFile]:
+    """Check every uploaded file from its content; the first refusal is the message shown."""
+    if already + len(files) > settings.ATTACHMENTS_PER_POST:
         raise DiscussionError(
-            _("A message can be at most %(limit)d characters long; this one has %(length)d.")
-            % {"limit": MAX_BODY, "length": len(text)}
+            _("A message can carry at most %(limit)d files.") % {"limit": settings.ATTACHMENTS_PER_POST}
         )
-    return text
+    checked = []
+    for upload in files:
+        try:
+            checked.append(
+                uploads.check_upload(
+                    upload, families=ATTACHMENT_FAMILIES, max_bytes=settings.ATTACHMENT_MAX_BYTES
+                )
+            )
+        except ValidationError as error:
+            raise DiscussionError(" ".join(str(message) for message in error.messages)) from error
+    return checked
 
 
-@transaction.atomic
+def _attach(
+    post: Post, checked: list[uploads.CheckedFile], actor: Viewer, stored: uploads.StoredFiles
+) -> list[Attachment]:
+    attachments = []
+    for item in checked:
+        try:
+            name = stored.save("attachments", item)
+        except uploads.StorageUnavailable as error:
+            raise DiscussionError(str(error)) from error
+        attachments.append(
+            Attachment.objects.create(
+                post=post,
+                file=name,
+                name=item.name,
+                content_type=item.type.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=cast(User, actor),
+            )
+        )
+    return attachments
+
+
 def topic_create(
-    *, actor: Viewer, community: Community, kind: str, title: str, body: str, language: str
+    *,
+    actor: Viewer,
+    community: Community,
+    kind: str,
+    title: str,
+    body: str,
+    language: str,
+    files: Sequence[UploadedFile] = (),
 ) -> Topic:
-    """Start a topic: its opening post is post number 1."""
-    if not permissions.can_start_topic(actor, community, _membership(actor, community), kind):
-        raise PermissionDenied
-    title = " ".join((title or "").split())
-    if not title:
-        raise DiscussionError(_("Give the topic a title."))
-    text = _clean_body(body)
-    _check_limits(actor, text, _moderator(actor, community))
-    now = timezone.now()
-    topic = Topic.objects.create(
-        community=community,
-        kind=TopicKind(kind),
-        title=title[:200],
-        language=language,
-        author=cast(User, actor),
-        last_posted_at=now,
-    )
-    opening = Post.objects.create(topic=topic, number=1, author=cast(User, actor), body=text)
-    notifications.on_new_post(opening)
+    """Start a topic: its opening post is post number 1, with any files attached to it."""
+    with uploads.kept_only_on_success() as stored, transaction.atomic():
+        if not permissions.can_start_topic(actor, community, _membership(actor, community), kind):
+            raise PermissionDenied
+        title = " ".join((title or "").split())
+        if not title:
+            raise DiscussionError(_("Give the topic a title."))
+        text = _clean_body(body)
+        _check_limits(actor, text, _moderator(actor, community))
+        checked = _check_files(files)
+        now = timezone.now()
+        topic = Topic.objects.create(
+            community=community,
+            kind=TopicKind(kind),
+            title=title[:200],
+            language=language,
+            author=cast(User, actor),
+            last_posted_at=now,
+        )
+        opening = Post.objects.create(topic=topic, number=1, author=cast(User, actor), body=text)
+        _attach(opening, checked, actor, stored)
+        notifications.on_new_post(opening)
     return topic
 
 
-@transaction.atomic
-def post_reply(*, actor: Viewer, topic: Topic, body: str, reply_to: Post | None = None) -> Post:
-    """Reply to a topic (optionally to one of its posts)."""
+def post_reply(
+    *,
+    actor: Viewer,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Post:
+    """Reply to a topic (optionally to one of its posts), with any files attached."""
+    with uploads.kept_only_on_success() as stored, transaction.atomic():
+        return _post_reply(actor, topic, body, reply_to, files, stored)
+
+
+def _post_reply(
+    actor: Viewer,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None,
+    files: Sequence[UploadedFile],
+    stored: uploads.StoredFiles,
+) -> Post:
     locked = Topic.objects.select_for_update().select_related("community").get(pk=topic.pk)
     community = locked.community
     membership = _membership(actor, community)
@@ -139,10 +210,12 @@ def post_reply(*, actor: Viewer, topic: Topic, body: str, reply_to: Post | None 
     _check_limits(actor, text, moderator, locked)
     if reply_to is not None and (reply_to.topic_id != locked.pk or not reply_to.is_visible):
         raise DiscussionError(_("The message you replied to is no longer there."))
+    checked = _check_files(files)
     last = locked.posts.order_by("-number").values_list("number", flat=True).first() or 0
     post = Post.objects.create(
         topic=locked, number=last + 1, author=cast(User, actor), body=text, reply_to=reply_to
     )
+    _attach(post, checked, actor, stored)
     Topic.objects.filter(pk=locked.pk).update(
         last_posted_at=post.created_at, reply_count=F("reply_count") + 1
     )
@@ -150,9 +223,30 @@ def post_reply(*, actor: Viewer, topic: Topic, body: str, reply_to: Post | None 
     return post
 
 
-@transaction.atomic
-def post_edit(*, actor: Viewer, post: Post, body: str, title: str | None = None) -> Post:
-    """Change a post (and, for an opening post, the topic's title); the old text is kept as a revision."""
+def post_edit(
+    *,
+    actor: Viewer,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    files: Sequence[UploadedFile] = (),
+    remove: Sequence[int] = (),
+) -> Post:
+    """Change a post (and, for an opening post, the topic's title), attach more files or take some off;
+    the old text is kept as a revision, and removed files are deleted once the change is committed."""
+    with uploads.kept_only_on_success() as stored, transaction.atomic():
+        return _post_edit(actor, post, body, title, files, remove, stored)
+
+
+def _post_edit(
+    actor: Viewer,
+    post: Post,
+    body: str,
+    title: str | None,
+    files: Sequence[UploadedFile],
+    remove: Sequence[int],
+    stored: uploads.StoredFiles,
+) -> Post:
     locked = Post.objects.select_for_update().select_related("topic__community").get(pk=post.pk)
     topic = locked.topic
     membership = _membership(actor, topic.community)
@@ -165,8 +259,17 @@ def post_edit(*, actor: Viewer, post: Post, body: str, title: str | None = None)
     )
     if not new_title:
         raise DiscussionError(_("Give the topic a title."))
-    if text == locked.body and new_title == topic.title:
+    removed = list(locked.attachments.filter(pk__in=list(remove)))
+    checked = _check_files(files, already=locked.attachments.count() - len(removed))
+    if text == locked.body and new_title == topic.title and not checked and not removed:
         raise DiscussionError(_("Nothing has changed."))
+    _attach(locked, checked, actor, stored)
+    for attachment in removed:
+        stored_name = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(functools.partial(uploads.delete_quietly, stored_name))
+    if text == locked.body and new_title == topic.title:
+        return locked
     PostRevision.objects.create(
         post=locked,
         body=locked.body,

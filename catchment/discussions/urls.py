@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/moderate/", views.post_moderate, name="post_moderate"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/flag/", views.flag, name="flag"),
     path("<slug:slug>/topics/<int:pk>/posts/<int:post>/react/", views.react, name="react"),
+    path("<slug:slug>/topics/<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
     path("<slug:slug>/moderation/", views.moderation_log, name="moderation_log"),
     path("<slug:slug>/moderation/queue/", views.review_queue, name="review_queue"),
     path("<slug:slug>/moderation/queue/<int:post>/", views.resolve, name="resolve"),

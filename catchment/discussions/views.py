@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -18,7 +19,7 @@ from catchment.communities import selectors as community_selectors
 from catchment.communities.models import Community
 from catchment.communities.selectors import CommunityView
 from catchment.core.paging import page_number
-from catchment.core.views import posted
+from catchment.core.views import posted, serve_download
 from catchment.discussions import permissions, selectors, services
 from catchment.discussions.forms import (
     EditForm,
@@ -39,6 +40,13 @@ def _community(request: HttpRequest, slug: str) -> tuple[CommunityView, bool]:
     if not view.can_read:
         raise Http404
     return view, permissions.can_moderate(request.user, view.community, view.membership)
+
+
+def _ask_to_reattach(form: forms.Form) -> None:
+    """Browsers cannot keep chosen files across a refused form: the text is kept, and the person is told to
+    choose the files again."""
+    if form.is_bound and form.files and not form.errors.get("attachments"):
+        form.add_error("attachments", _("Please choose your files again: they were not saved."))
 
 
 def _topic_url(topic: Topic, page: int = 1, anchor: str = "") -> str:
@@ -85,6 +93,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language() or "en"
     form = TopicForm(
         posted(request),
+        request.FILES if request.method == "POST" else None,
         kinds=kinds,
         initial={
             "kind": request.GET.get("kind") if request.GET.get("kind") in kinds else kinds[0],
@@ -100,11 +109,13 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 language=form.cleaned_data["language"],
+                files=form.cleaned_data["attachments"],
             )
         except services.DiscussionError as error:
             form.add_error(None, str(error))
         else:
             return redirect(_topic_url(topic))
+    _ask_to_reattach(form)
     return render(
         request, "discussions/topic_form.html", {"view": view, "community": view.community, "form": form}
     )
@@ -185,14 +196,18 @@ def _topic_page(
 def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     view, moderator = _community(request, slug)
     found = selectors.topic_for_viewer(view, pk, moderator=moderator)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         target = None
         if form.cleaned_data["reply_to"]:
             target = found.posts.filter(pk=form.cleaned_data["reply_to"]).first()
         try:
             post = services.post_reply(
-                actor=request.user, topic=found, body=form.cleaned_data["body"], reply_to=target
+                actor=request.user,
+                topic=found,
+                body=form.cleaned_data["body"],
+                reply_to=target,
+                files=form.cleaned_data["attachments"],
             )
         except services.DiscussionError as error:
             form.add_error(None, str(error))
@@ -201,6 +216,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             number = selectors.page_of_post(found, post, moderator=moderator)
             return redirect(_topic_url(found, number, f"post-{post.number}"))
+    _ask_to_reattach(form)
     # Show the topic again, at its last page, with the reply form holding what was written.
     page = selectors.posts_page(found, moderator=moderator, number=10**6)
     return _topic_page(request, view, moderator, found, page, form, status=400)
@@ -313,7 +329,12 @@ def post_edit(request: HttpRequest, slug: str, pk: int, post: int) -> HttpRespon
     target = selectors.post_for_viewer(found, post, moderator=moderator)
     if not permissions.can_edit_post(request.user, target, view.membership, moderator):
         raise Http404
-    form = EditForm(posted(request), initial={"title": found.title, "body": target.body})
+    form = EditForm(
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        initial={"title": found.title, "body": target.body},
+        attached=[(attachment.pk, attachment.name) for attachment in target.attachments.all()],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.post_edit(
@@ -321,6 +342,8 @@ def post_edit(request: HttpRequest, slug: str, pk: int, post: int) -> HttpRespon
                 post=target,
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data["title"] if target.number == 1 else None,
+                files=form.cleaned_data["attachments"],
+                remove=form.cleaned_data.get("remove") or [],
             )
         except services.DiscussionError as error:
             form.add_error(None, str(error))
@@ -328,6 +351,7 @@ def post_edit(request: HttpRequest, slug: str, pk: int, post: int) -> HttpRespon
             messages.success(request, _("Your changes are saved; the earlier text is kept in the history."))
             page = selectors.page_of_post(found, target, moderator=moderator)
             return redirect(_topic_url(found, page, f"post-{target.number}"))
+    _ask_to_reattach(form)
     return render(
         request,
         "discussions/post_edit.html",
@@ -450,3 +474,10 @@ def resolve(request: HttpRequest, slug: str, post: int) -> HttpResponse:
             request, ngettext("%(count)d flag settled.", "%(count)d flags settled.", count) % {"count": count}
         )
     return redirect("discussions:review_queue", slug=slug)
+
+
+@require_safe
+def attachment(request: HttpRequest, slug: str, pk: int, attachment: int) -> FileResponse:
+    view, moderator = _community(request, slug)
+    found = selectors.topic_for_viewer(view, pk, moderator=moderator)
+    return serve_download(selectors.attachment_for_viewer(found, attachment, moderator=moderator))

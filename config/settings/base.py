@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "catchment.accounts",
     "catchment.communities",
     "catchment.discussions",
+    "catchment.conversations",
     "catchment.notifications",
     "catchment.search",
 ]
@@ -226,3 +227,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Files attached to messages: checked from their content (catchment/core/uploads.py), at most this many
+# per message and this large each.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENTS_PER_POST = 5
+# Private messages: people in one conversation (the sender included), and how many conversations an account
+# younger than NEW_ACCOUNT_DAYS may start in an hour.
+CONVERSATION_MAX_PEOPLE = 10
+NEW_ACCOUNT_CONVERSATIONS_PER_HOUR = 5
