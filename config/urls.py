@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", include("catchment.search.urls")),
     path("notifications/", include("catchment.notifications.urls")),
+    path("messages/", include("catchment.conversations.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),
     path("", include("catchment.accounts.urls")),

@@ -113,6 +113,8 @@ def world(db):
         "type": "totp",
         "pk": "1",
         "post": "1",
+        "message": "1",
+        "attachment": "1",
         "id": "1",
         "url": "nothing",
     }

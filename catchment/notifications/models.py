@@ -53,6 +53,7 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Reply to your message")
     MENTION = "mention", _("Mention")
     ANSWER_ACCEPTED = "accepted", _("Your answer was accepted")
+    MESSAGE = "message", _("Private message")
 
 
 class Notification(models.Model):
@@ -63,8 +64,14 @@ class Notification(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.ForeignKey(
+        "conversations.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_wanted = models.BooleanField(default=False)
@@ -77,7 +84,14 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notification_list"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "post", "kind"], name="notifications_once_per_post")
+            models.UniqueConstraint(fields=["recipient", "post", "kind"], name="notifications_once_per_post"),
+            models.UniqueConstraint(
+                fields=["recipient", "message", "kind"], name="notifications_once_per_message"
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__isnull=False) | Q(conversation__isnull=False),
+                name="notifications_about_something",
+            ),
         ]
 
     def __str__(self) -> str:

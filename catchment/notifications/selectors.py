@@ -19,13 +19,24 @@ def unread_count(viewer: Viewer) -> int:
 def notifications(viewer: Viewer) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient_id=viewer.pk)
-        .select_related("actor", "topic__community", "post")
+        .select_related("actor", "topic__community", "post", "conversation")
         .order_by("-created_at", "-pk")
     )
 
 
 def topic_by_pk(pk: int) -> Topic | None:
     return Topic.objects.filter(pk=pk).select_related("community").first()
+
+
+def conversation_subject(user_id: int, conversation_id: int) -> str | None:
+    """The subject of a conversation the person is (or was) in, for the unsubscribe page; else None."""
+    from catchment.conversations.models import Participant
+
+    return (
+        Participant.objects.filter(user_id=user_id, conversation_id=conversation_id)
+        .values_list("conversation__subject", flat=True)
+        .first()
+    )
 
 
 def digest_frequency(user_id: int) -> str:

@@ -19,6 +19,7 @@ from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer, is_member
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
+from catchment.conversations.models import Message, Participant
 from catchment.core.mail import render_in_language
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
@@ -34,7 +35,14 @@ from catchment.notifications.models import (
 MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9_-]{0,49})", re.IGNORECASE)
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 UNSUBSCRIBE_SALT = "catchment.notifications.unsubscribe"
-PRIORITY = {Kind.MENTION: 4, Kind.REPLY: 3, Kind.ANSWER_ACCEPTED: 3, Kind.NEW_TOPIC: 2, Kind.NEW_POST: 1}
+PRIORITY = {
+    Kind.MENTION: 4,
+    Kind.REPLY: 3,
+    Kind.ANSWER_ACCEPTED: 3,
+    Kind.NEW_TOPIC: 2,
+    Kind.NEW_POST: 1,
+    Kind.MESSAGE: 3,
+}
 
 
 def mentioned_usernames(text: str) -> list[str]:
@@ -136,22 +144,88 @@ def on_answer_accepted(topic: Topic, post: Post, actor: User) -> list[Notificati
     return [notification] if created else []
 
 
-def unsubscribe_token(user_id: int, topic_id: int) -> str:
-    return signing.dumps({"u": user_id, "t": topic_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+def on_new_message(message: Message, recipients: list[Participant]) -> list[Notification]:
+    """Tell the people in a conversation about a new private message (the conversations services decide
+    who: present, not the author, not blocking the author). Mail goes to those who did not mute it."""
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=place.user_id,
+                kind=Kind.MESSAGE,
+                actor_id=message.author_id,
+                conversation_id=message.conversation_id,
+                message=message,
+                email_wanted=not place.is_muted,
+            )
+            for place in recipients
+        ]
+    )
+    for notification in created:
+        if notification.email_wanted and notification.pk:
+            send_notification_email.enqueue(notification.pk)
+    return created
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
+def unsubscribe_token(user_id: int, topic_id: int | None = None, conversation_id: int | None = None) -> str:
+    """A signed link that stops mail about one topic, or one conversation."""
+    data: dict[str, int | None] = (
+        {"u": user_id, "t": topic_id} if topic_id is not None else {"u": user_id, "c": conversation_id}
+    )
+    return signing.dumps(data, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str, int] | None:
+    """(user id, "topic" or "conversation", its id), or None for a forged or damaged token."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("t"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
-    return data["u"], data["t"]
+    if isinstance(data.get("t"), int):
+        return data["u"], "topic", data["t"]
+    if isinstance(data.get("c"), int):
+        return data["u"], "conversation", data["c"]
+    return None
 
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL + path
+
+
+def _mail_context(notification: Notification) -> dict[str, object]:
+    """What a notification mail says and links to, for a topic or a private conversation."""
+    recipient_id = notification.recipient_id
+    conversation = notification.conversation
+    if conversation is not None:
+        message = notification.message
+        link = reverse("conversations:detail", kwargs={"pk": conversation.pk}) + (
+            f"#message-{message.pk}" if message else ""
+        )
+        token = unsubscribe_token(recipient_id, conversation_id=conversation.pk)
+        return {
+            "notification": notification,
+            "conversation": conversation,
+            "actor": notification.actor,
+            "excerpt": message.body[:1500] if message else "",
+            "link": _absolute(link),
+            "unsubscribe": _absolute(reverse("notifications:unsubscribe", kwargs={"token": token})),
+        }
+    topic = notification.topic
+    assert topic is not None
+    link = reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk}) + (
+        f"#post-{notification.post.number}" if notification.post else ""
+    )
+    token = unsubscribe_token(recipient_id, topic_id=topic.pk)
+    return {
+        "notification": notification,
+        "topic": topic,
+        "community": topic.community,
+        "actor": notification.actor,
+        "excerpt": notification.post.body[:1500] if notification.post else "",
+        "link": _absolute(link),
+        "unsubscribe": _absolute(reverse("notifications:unsubscribe", kwargs={"token": token})),
+    }
 
 
 @task
@@ -163,34 +237,19 @@ def send_notification_email(notification_id: int) -> bool:
     )
     if not claimed:
         return False
-    notification = Notification.objects.select_related("recipient", "actor", "topic__community", "post").get(
-        pk=notification_id
-    )
+    notification = Notification.objects.select_related(
+        "recipient", "actor", "topic__community", "post", "conversation", "message"
+    ).get(pk=notification_id)
     recipient = notification.recipient
-    if not recipient.email or not recipient.is_active:
+    if not recipient.email or not recipient.is_active or not notification.email_wanted:
         return False
-    topic = notification.topic
-    link = _absolute(
-        reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk})
-        + (f"#post-{notification.post.number}" if notification.post else "")
-    )
-    unsubscribe = _absolute(
-        reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(recipient.pk, topic.pk)})
-    )
+    context = _mail_context(notification)
     subject, body = render_in_language(
         "notifications/email/notification",
-        {
-            "notification": notification,
-            "topic": topic,
-            "community": topic.community,
-            "actor": notification.actor,
-            "excerpt": (notification.post.body[:1500] if notification.post else ""),
-            "link": link,
-            "unsubscribe": unsubscribe,
-            "settings_link": _absolute(reverse("notifications:list")),
-        },
+        {**context, "settings_link": _absolute(reverse("notifications:list"))},
         recipient.language,
     )
+    unsubscribe = context["unsubscribe"]
     message = EmailMessage(
         subject=subject,
         body=body,
@@ -233,6 +292,17 @@ def mute_by_link(*, user_id: int, topic: Topic) -> None:
     Notification.objects.filter(recipient_id=user_id, topic=topic, emailed_at__isnull=True).update(
         email_wanted=False
     )
+
+
+@transaction.atomic
+def mute_conversation_by_link(*, user_id: int, conversation_id: int) -> bool:
+    """The one-click unsubscribe for a private conversation: no more mail about it, unsent mail dropped.
+    False when the person is no longer in it."""
+    muted = Participant.objects.filter(conversation_id=conversation_id, user_id=user_id).update(is_muted=True)
+    Notification.objects.filter(
+        recipient_id=user_id, conversation_id=conversation_id, emailed_at__isnull=True
+    ).update(email_wanted=False)
+    return bool(muted)
 
 
 def digest_frequency_set(*, user_id: int, frequency: str) -> DigestSetting:

@@ -9,14 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catchment.communities import selectors as community_selectors
 from catchment.core.paging import page_number
-from catchment.core.views import posted
+from catchment.core.views import posted, safe_next
 from catchment.notifications import selectors, services
 from catchment.notifications.digests import read_digest_token
 from catchment.notifications.forms import DigestForm
@@ -37,7 +36,11 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None:
         raise Http404
     services.mark_read(actor=request.user, notification_id=notification.pk)
+    if notification.conversation_id is not None:
+        url = reverse("conversations:detail", kwargs={"pk": notification.conversation_id})
+        return redirect(url + (f"#message-{notification.message_id}" if notification.message_id else ""))
     topic = notification.topic
+    assert topic is not None
     url = reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk})
     return redirect(url + (f"#post-{notification.post.number}" if notification.post else ""))
 
@@ -48,13 +51,6 @@ def read_all(request: HttpRequest) -> HttpResponse:
     count = services.mark_read(actor=request.user)
     messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
     return redirect("notifications:list")
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
 
 
 @login_required
@@ -70,7 +66,7 @@ def topic_level(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from error
     messages.success(request, _("Your choice for this topic is saved."))
     fallback = reverse("discussions:topic", kwargs={"slug": topic.community.slug, "pk": topic.pk})
-    return redirect(_back(request, fallback))
+    return redirect(safe_next(request, fallback))
 
 
 @login_required
@@ -82,22 +78,34 @@ def community_level(request: HttpRequest, slug: str) -> HttpResponse:
     except PermissionDenied as error:
         raise Http404 from error
     messages.success(request, _("Your choice for this community is saved."))
-    return redirect(_back(request, reverse("discussions:topics", kwargs={"slug": slug})))
+    return redirect(safe_next(request, reverse("discussions:topics", kwargs={"slug": slug})))
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a session; the signed token is the key
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = services.read_unsubscribe_token(token)
-    topic = selectors.topic_by_pk(found[1]) if found else None
+    if found is not None and found[1] == "conversation":
+        user_id, _kind, conversation_id = found
+        subject = selectors.conversation_subject(user_id, conversation_id)
+        if subject is None:
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+        done = request.method == "POST" and services.mute_conversation_by_link(
+            user_id=user_id, conversation_id=conversation_id
+        )
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"subject": subject, "done": done, "conversation": True},
+        )
+    topic = selectors.topic_by_pk(found[2]) if found else None
     if found is None or topic is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
-    user_id, _topic_id = found
     done = False
     if request.method == "POST":
-        services.mute_by_link(user_id=user_id, topic=topic)
+        services.mute_by_link(user_id=found[0], topic=topic)
         done = True
-    return render(request, "notifications/unsubscribe.html", {"topic": topic, "done": done})
+    return render(request, "notifications/unsubscribe.html", {"subject": topic.title, "done": done})
 
 
 @login_required
