@@ -18,6 +18,7 @@ urlpatterns = [
     path("search/", include("catchment.search.urls")),
     path("notifications/", include("catchment.notifications.urls")),
     path("messages/", include("catchment.conversations.urls")),
+    path("", include("catchment.newsletters.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),
     path("", include("catchment.accounts.urls")),

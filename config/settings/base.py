@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "catchment.discussions",
     "catchment.conversations",
     "catchment.notifications",
+    "catchment.newsletters",
     "catchment.search",
 ]
 
