@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 
 from catchment.accounts.demo import load_demo_hub
 from catchment.communities.demo import load_demo_communities
+from catchment.conversations.demo import load_demo_conversations
 from catchment.discussions.demo import load_demo_discussions
+from catchment.newsletters.demo import load_demo_newsletters
 from catchment.search.services import rebuild as rebuild_search_index
 
 
@@ -16,9 +18,11 @@ class Command(BaseCommand):
         summary = load_demo_hub(member_count=int(options["members"]))  # type: ignore[call-overload]
         communities = load_demo_communities()
         topics = load_demo_discussions()
+        conversations = load_demo_conversations()
+        newsletters = load_demo_newsletters()
         rebuild_search_index()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
             f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
-            f"{topics} new topic(s)"
+            f"{topics} new topic(s), {conversations} new conversation(s), {newsletters} new newsletter(s)"
         )
