@@ -116,3 +116,40 @@ def test_discussion_pages_with_a_full_page_of_posts_are_under_budget(client, db,
     response = client.get(url.format(pk=topic.pk))
     assert response.status_code == 200
     assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)
+
+
+@pytest.mark.parametrize(
+    "url", ["/messages/", "/messages/{pk}/", "/newsletters/{newsletter}/", "/newsletters/new/"]
+)
+def test_message_and_newsletter_pages_with_full_pages_are_under_budget(client, db, url):
+    import datetime
+
+    from django.utils import timezone
+
+    from catchment.accounts.tests.factories import UserFactory
+    from catchment.conversations import services as conversations
+    from catchment.newsletters import services as newsletters
+
+    old = timezone.now() - datetime.timedelta(days=30)
+    reader = UserFactory(is_staff=True, date_joined=old)
+    others = [UserFactory(date_joined=old) for _ in range(9)]
+    conversation = conversations.conversation_start(
+        actor=reader, recipients=others, subject="S" * 150, body="First " + "word " * 200
+    )
+    for n in range(45):
+        conversations.message_send(actor=others[n % 9], conversation=conversation, body="word " * 200)
+        conversations.conversation_start(
+            actor=others[n % 9], recipients=[reader], subject="T" * 150, body="x"
+        )
+    body = "\n\n".join(f"## Section {n}\n\n" + "word " * 300 for n in range(8))
+    newsletter = newsletters.newsletter_create(
+        actor=reader,
+        community=None,
+        draft=newsletters.Draft(
+            default_language="en", editions={code: ("S" * 150, body) for code in "en es fr ru".split()}
+        ),
+    )
+    client.force_login(reader)
+    response = client.get(url.format(pk=conversation.pk, newsletter=newsletter.pk))
+    assert response.status_code == 200
+    assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)
