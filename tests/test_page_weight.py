@@ -146,7 +146,7 @@ def test_message_and_newsletter_pages_with_full_pages_are_under_budget(client, d
         actor=reader,
         community=None,
         draft=newsletters.Draft(
-            default_language="en", editions={code: ("S" * 150, body) for code in "en es fr ru".split()}
+            default_language="en", editions=dict.fromkeys(["en", "es", "fr", "ru"], ("S" * 150, body))
         ),
     )
     client.force_login(reader)
