@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("catchment.notifications.urls")),
     path("messages/", include("catchment.conversations.urls")),
     path("", include("catchment.newsletters.urls")),
+    path("", include("catchment.library.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),
     path("", include("catchment.accounts.urls")),

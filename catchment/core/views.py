@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models.fields.files import FieldFile
@@ -78,22 +76,16 @@ def serve_picture(field: FieldFile) -> FileResponse:
     return response
 
 
-class Download(Protocol):
-    file: FieldFile
-    name: str
-    content_type: str
-
-
-def serve_download(stored: Download) -> FileResponse:
+def serve_download(field: FieldFile, name: str, content_type: str) -> FileResponse:
     """A stored upload, always as a download under its cleaned name and checked type: never rendered by the
     browser, never sniffed, never kept by shared caches. The caller has already asked the policy."""
+    if not field:
+        raise Http404
     try:
-        handle = stored.file.open("rb")
+        handle = field.open("rb")
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=stored.name, content_type=stored.content_type
-    )
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -480,4 +480,5 @@ def resolve(request: HttpRequest, slug: str, post: int) -> HttpResponse:
 def attachment(request: HttpRequest, slug: str, pk: int, attachment: int) -> FileResponse:
     view, moderator = _community(request, slug)
     found = selectors.topic_for_viewer(view, pk, moderator=moderator)
-    return serve_download(selectors.attachment_for_viewer(found, attachment, moderator=moderator))
+    stored = selectors.attachment_for_viewer(found, attachment, moderator=moderator)
+    return serve_download(stored.file, stored.name, stored.content_type)

@@ -11,6 +11,7 @@ from catchment.accounts.models import Profile, ProfileVisibility
 from catchment.communities.models import Community, Visibility
 from catchment.discussions.models import Post, Topic
 from catchment.discussions.models import Visibility as PostVisibility
+from catchment.library.models import Resource, ResourceStatus
 from catchment.search.models import CONFIGS, Audience, Kind, SearchDocument
 
 MAX_BODY = 20000
@@ -147,6 +148,28 @@ def index_profile(profile: Profile) -> None:
     )
 
 
+def index_resource(resource: Resource) -> None:
+    if resource.status != ResourceStatus.VISIBLE:
+        remove(Kind.RESOURCE, resource.pk)
+        return
+    parts = [
+        resource.authors,
+        resource.organisation.name if resource.organisation else resource.publisher,
+        str(resource.year or ""),
+        resource.summary,
+    ]
+    put(
+        kind=Kind.RESOURCE,
+        object_id=resource.pk,
+        title=resource.title,
+        body="\n".join(part for part in parts if part),
+        url=reverse("library:detail", kwargs={"pk": resource.pk}),
+        community=resource.community,
+        language=resource.language,
+        updated_at=resource.updated_at,
+    )
+
+
 def rebuild() -> int:
     """Index everything again (after an import or a restore)."""
     count = 0
@@ -161,5 +184,8 @@ def rebuild() -> int:
         count += 1
     for post in Post.objects.filter(number__gt=1).select_related("topic__community").iterator():
         index_post(post)
+        count += 1
+    for resource in Resource.objects.select_related("community", "organisation").iterator():
+        index_resource(resource)
         count += 1
     return count

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from catchment.accounts.models import Profile, User
 from catchment.communities.models import Community
 from catchment.discussions.models import Post, Topic
+from catchment.library.models import Resource
 from catchment.search import services
 from catchment.search.models import Kind
 
@@ -62,3 +63,13 @@ def _community_deleted(sender: Any, instance: Community, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Profile)
 def _profile_deleted(sender: Any, instance: Profile, **kwargs: Any) -> None:
     services.remove(Kind.PERSON, instance.pk)
+
+
+@receiver(post_save, sender=Resource)
+def _resource_saved(sender: Any, instance: Resource, **kwargs: Any) -> None:
+    services.index_resource(instance)
+
+
+@receiver(post_delete, sender=Resource)
+def _resource_deleted(sender: Any, instance: Resource, **kwargs: Any) -> None:
+    services.remove(Kind.RESOURCE, instance.pk)

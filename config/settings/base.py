@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "catchment.conversations",
     "catchment.notifications",
     "catchment.newsletters",
+    "catchment.library",
     "catchment.search",
 ]
 
@@ -237,3 +238,9 @@ ATTACHMENTS_PER_POST = 5
 # younger than NEW_ACCOUNT_DAYS may start in an hour.
 CONVERSATION_MAX_PEOPLE = 10
 NEW_ACCOUNT_CONVERSATIONS_PER_HOUR = 5
+# Library files: PDFs, office documents and pictures, checked from their content, at most this large.
+LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 25 * 1024 * 1024)
+RESOURCE_COVER_SIZE = (480, 320)
+# Library files: PDFs, office documents and pictures, checked from their content, at most this large.
+LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 25 * 1024 * 1024)
+RESOURCE_COVER_SIZE = (480, 320)
