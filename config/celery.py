@@ -12,7 +12,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Run `celery -A config beat` beside the workers; without Celery, cron runs
-# `manage.py send_digests --frequency daily|weekly` instead (docs/operations.md).
+# `manage.py send_digests --frequency daily|weekly` and `manage.py send_event_reminders` instead
+# (docs/operations.md).
 DIGESTS = "catchment.notifications.digests.send_digests"
 app.conf.beat_schedule = {
     "daily-digest": {"task": DIGESTS, "schedule": crontab(hour=6, minute=0), "args": ("daily",)},
@@ -20,5 +21,9 @@ app.conf.beat_schedule = {
         "task": DIGESTS,
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
         "args": ("weekly",),
+    },
+    "event-reminders": {
+        "task": "catchment.events.services.send_reminders",
+        "schedule": crontab(minute="*/15"),
     },
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("messages/", include("catchment.conversations.urls")),
     path("", include("catchment.newsletters.urls")),
     path("", include("catchment.library.urls")),
+    path("", include("catchment.events.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),
     path("", include("catchment.accounts.urls")),

@@ -153,3 +153,83 @@ def test_message_and_newsletter_pages_with_full_pages_are_under_budget(client, d
     response = client.get(url.format(pk=conversation.pk, newsletter=newsletter.pk))
     assert response.status_code == 200
     assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/library/",
+        "/events/",
+        "/events/{pk}/",
+        "/events/{pk}/registrations/",
+        "/events/{pk}/cafe/",
+        "/events/{pk}/cafe/synthesis/",
+    ],
+)
+def test_library_and_event_pages_with_full_lists_are_under_budget(client, db, url):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catchment.accounts.tests.factories import UserFactory
+    from catchment.events import services as events
+    from catchment.library import services as library
+
+    team = UserFactory(is_staff=True)
+    for n in range(30):
+        library.resource_create(
+            actor=team,
+            community=None,
+            data=library.ResourceData(
+                kind="document",
+                title=f"Resource {n} " + "t" * 150,
+                language="en",
+                summary="s" * 1000,
+                authors="a" * 200,
+            ),
+            upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF"),
+        )
+    starts = datetime.datetime(2031, 6, 10, 10, 0)
+    cafe = None
+    for n in range(25):
+        cafe = events.event_create(
+            actor=team,
+            community=None,
+            data=events.EventData(
+                kind="world_cafe",
+                title=f"Event {n} " + "t" * 150,
+                summary="s" * 3000,
+                agenda="a" * 3000,
+                time_zone="Europe/Stockholm",
+                starts=starts,
+                ends=starts + datetime.timedelta(hours=2),
+                venue="v" * 200,
+                languages=["en", "es", "fr", "ru"],
+            ),
+        )
+    people = [UserFactory(display_name="P" * 40) for _ in range(48)]
+    for person in people:
+        events.register(actor=person, event=cafe, language="en")
+    events.cafe_setup(
+        actor=team,
+        event=cafe,
+        setup=events.CafeSetup(
+            purpose="p" * 2000,
+            mode="online",
+            rounds=4,
+            round_minutes=20,
+            table_size=6,
+            questions=["q" * 300] * 4,
+            tables=[(f"Table {n}", None, "https://meet.example.org/" + "r" * 60) for n in range(8)],
+        ),
+    )
+    events.cafe_seat(actor=team, event=cafe)
+    for table in cafe.cafe.tables.all():
+        for round_no in range(1, 5):
+            events.harvest_save(
+                actor=team, event=cafe, table=table, round_no=round_no, notes="n" * 300, insights="i" * 200
+            )
+    client.force_login(team)
+    response = client.get(url.format(pk=cafe.pk))
+    assert response.status_code == 200
+    assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)

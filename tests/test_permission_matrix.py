@@ -115,6 +115,8 @@ def world(db):
         "post": "1",
         "message": "1",
         "attachment": "1",
+        "table": "1",
+        "round_no": "1",
         "id": "1",
         "url": "nothing",
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from catchment.accounts.models import Organisation, Profile, SpokenLanguage, Theme, User
@@ -160,3 +162,12 @@ def organisation_name_taken(name: str, *, exclude_pk: int | None = None) -> bool
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     return taken.exists()
+
+
+def users_by_handle(handles: Iterable[str]) -> dict[str, User]:
+    """Active accounts by lower-cased handle (username), for forms that name people."""
+    wanted = {handle.lower() for handle in handles if handle}
+    if not wanted:
+        return {}
+    found = User.objects.annotate(handle=Lower("username")).filter(is_active=True, handle__in=wanted)
+    return {user.username.lower(): user for user in found}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +31,8 @@ from catchment.accounts.permissions import (
     can_verify_organisation,
     check_edit_organisation,
 )
-from catchment.core.paging import page_number
+from catchment.core.csvfiles import csv_response
+from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, serve_picture
 from catchment.core.worldmap import render_choropleth
 
@@ -91,13 +90,14 @@ def directory_map(request: HttpRequest) -> HttpResponse:
 def directory_countries_csv(request: HttpRequest) -> HttpResponse:
     _form, filters = _directory_filters(request)
     counts = selectors.country_counts(selectors.directory_profiles(request.user, filters))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="members-per-country.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["country_code", "country", "members"])
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        writer.writerow([code, countries.name(code), count])
-    return response
+    return csv_response(
+        "members-per-country.csv",
+        ["country_code", "country", "members"],
+        (
+            [code, countries.name(code), count]
+            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ),
+    )
 
 
 @require_safe
@@ -153,7 +153,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = query_text(request, "q", 100)
     type_filter = request.GET.get("type", "")
     if type_filter not in OrganisationType.values:
         type_filter = ""

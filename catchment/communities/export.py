@@ -13,18 +13,12 @@ from catchment.communities.charter import completeness
 from catchment.communities.models import CHARTER_SECTIONS, CharterVersion, Community, charter_section_label
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
     """Text Word can store: control characters (which XML forbids) removed, line endings normalised."""
     return XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def csv_safe(value: str) -> str:
-    """Text a spreadsheet will show as text, never run as a formula (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _saved_line(version: CharterVersion) -> str:

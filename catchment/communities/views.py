@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +53,12 @@ from catchment.communities.models import (
     Stage,
     charter_section_label,
 )
+from catchment.core.csvfiles import csv_response
 from catchment.core.paging import page_number
 from catchment.core.views import posted, serve_picture
 from catchment.discussions import permissions as discussion_policy
 from catchment.discussions import selectors as discussion_selectors
+from catchment.events import selectors as event_selectors
 
 
 @require_safe
@@ -71,6 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "community_count": selectors.community_count(request.user),
             "newest": account_selectors.newest_profiles(request.user),
             "feed": discussion_selectors.feed(request.user),
+            "events": event_selectors.upcoming(request.user),
         },
     )
 
@@ -114,6 +116,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             members_by_role=selectors.members_by_role(view.community),
             upcoming=selectors.upcoming_activities(view.community, timezone.localdate()),
             feed=discussion_selectors.feed(request.user, view.community, limit=6),
+            events=event_selectors.upcoming(request.user, view.community),
             recent_topics=discussion_selectors.recent_topics(
                 view.community,
                 moderator=discussion_policy.can_moderate(request.user, view.community, view.membership),
@@ -244,7 +247,7 @@ def charter(request: HttpRequest, slug: str) -> HttpResponse:
     current = versions[0] if versions else None
     comparison = None
     left, right = request.GET.get("a", ""), request.GET.get("b", "")
-    if left.isdigit() and right.isdigit() and len(left) < 7 and len(right) < 7:
+    if left.isdecimal() and right.isdecimal() and len(left) < 7 and len(right) < 7:
         old = selectors.charter_version(view.community, int(left))
         new = selectors.charter_version(view.community, int(right))
         comparison = {
@@ -819,20 +822,19 @@ def activities_csv(request: HttpRequest, slug: str) -> HttpResponse:
     view = selectors.community_for_viewer(request.user, slug)
     if not view.can_read:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{view.community.slug}-activity-plan.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["title", "kind", "cadence", "owner", "starts_on", "ends_on", "status"])
-    for item in selectors.activities(view.community):
-        writer.writerow(
+    return csv_response(
+        f"{view.community.slug}-activity-plan.csv",
+        ["title", "kind", "cadence", "owner", "starts_on", "ends_on", "status"],
+        (
             [
-                export.csv_safe(item.title),
+                item.title,
                 item.kind,
                 item.cadence,
-                export.csv_safe(item.owner.display_name if item.owner else ""),
+                item.owner.display_name if item.owner else "",
                 item.starts_on.isoformat(),
                 item.ends_on.isoformat() if item.ends_on else "",
                 item.status,
             ]
-        )
-    return response
+            for item in selectors.activities(view.community)
+        ),
+    )

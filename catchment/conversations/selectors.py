@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 from django.http import Http404
 
 from catchment.accounts.models import User
@@ -68,15 +67,6 @@ def contacts(sender: Viewer, users: Iterable[User]) -> list[permissions.Contact]
         )
         for user in people
     ]
-
-
-def users_by_handle(handles: Iterable[str]) -> dict[str, User]:
-    """Active accounts by lower-cased username."""
-    wanted = {handle.lower() for handle in handles if handle}
-    if not wanted:
-        return {}
-    found = User.objects.annotate(handle=Lower("username")).filter(is_active=True, handle__in=wanted)
-    return {user.username.lower(): user for user in found}
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catchment.accounts import selectors as account_selectors
 from catchment.accounts.models import User
 from catchment.accounts.permissions import is_staff
 from catchment.conversations import permissions, selectors, services
@@ -26,7 +27,7 @@ from catchment.conversations.forms import (
 )
 from catchment.conversations.models import Message
 from catchment.conversations.selectors import ConversationView
-from catchment.core.paging import page_number
+from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, safe_next
 
 
@@ -45,14 +46,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _people(handles: list[str]) -> tuple[list[User], list[str]]:
-    found = selectors.users_by_handle(handles)
+    found = account_selectors.users_by_handle(handles)
     return [found[h] for h in handles if h in found], [h for h in handles if h not in found]
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    wanted = request.GET.get("to", "")[:200]
+    wanted = query_text(request, "to", 200)
     form = StartForm(posted(request), initial={"to": wanted})
     if request.method == "POST" and form.is_valid():
         people, unknown = _people(form.cleaned_data["to"])
@@ -227,7 +228,7 @@ def report(request: HttpRequest, pk: int, message: int) -> HttpResponse:
 
 
 def _person(username: str) -> User:
-    person = selectors.users_by_handle([username]).get(username.lower())
+    person = account_selectors.users_by_handle([username]).get(username.lower())
     if person is None:
         raise Http404
     return person

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -23,6 +24,30 @@ def send_rendered_mail(
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@task
+def send_mail_once(
+    *, key: str, subject: str, body: str, to: list[str], attachments: list[tuple[str, str, str]] | None = None
+) -> bool:
+    """Send a rendered message unless one with this key was already sent; attachments are (file name, text,
+    MIME type). A failed send releases the claim so that a retry can try again."""
+    from catchment.core.models import MailClaim
+
+    try:
+        with transaction.atomic():
+            MailClaim.objects.create(key=key[:200])
+    except IntegrityError:
+        return False
+    message = EmailMessage(subject=subject, body=body, to=to)
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
+    try:
+        message.send()
+    except Exception:
+        MailClaim.objects.filter(key=key[:200]).delete()
+        raise
+    return True
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def load_shapes(path: Path | None = None) -> tuple[CountryShape, ...]:
     shapes = []
     for geometry in topology["objects"]["countries"]["geometries"]:
         numeric = geometry.get("id")
-        code = countries.alpha2(int(numeric)) if numeric and str(numeric).isdigit() else ""
+        code = countries.alpha2(int(numeric)) if numeric and str(numeric).isdecimal() else ""
         if not code or code == "AQ":  # Antarctica lies below the cropped latitudes
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]

@@ -130,7 +130,7 @@ def topic(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial: dict[str, object] = {}
     quoted = request.GET.get("quote", "")
     replying = request.GET.get("reply_to", "") or quoted
-    if can_reply and replying.isdigit() and len(replying) < 10:
+    if can_reply and replying.isdecimal() and len(replying) < 10:
         target = found.posts.filter(pk=int(replying), status="visible").select_related("author").first()
         if target is not None:
             initial["reply_to"] = target.pk
@@ -228,7 +228,7 @@ def accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     view, moderator = _community(request, slug)
     found = selectors.topic_for_viewer(view, pk, moderator=moderator)
     raw = request.POST.get("post", "")
-    post = found.posts.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+    post = found.posts.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 10 else None
     try:
         services.answer_accept(actor=request.user, topic=found, post=post)
     except services.DiscussionError as error:
@@ -255,7 +255,7 @@ def _moderate(request: HttpRequest, slug: str, pk: int, post_pk: int | None) -> 
             services.topic_slow_mode(
                 actor=request.user,
                 topic=found,
-                seconds=int(seconds) if seconds.isdigit() and len(seconds) < 6 else -1,
+                seconds=int(seconds) if seconds.isdecimal() and len(seconds) < 6 else -1,
                 reason=form.cleaned_data["reason"],
             )
         elif post_pk is None:
@@ -291,7 +291,7 @@ def topic_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     found = selectors.topic_for_viewer(view, pk, moderator=True)
     raw = request.POST.get("target", "")
-    target = Community.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+    target = Community.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 10 else None
     if target is None:
         messages.error(request, _("Choose the community to move the topic to."))
         return redirect(_topic_url(found))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from catchment.accounts.languages import SPOKEN_LANGUAGE_CODES
 from catchment.communities import selectors as community_selectors
 from catchment.communities.models import Community
-from catchment.core.paging import page_number
+from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, serve_download, serve_picture
 from catchment.library import permissions, selectors, services
 from catchment.library.forms import LibraryFilterForm, ResourceForm
@@ -32,7 +32,7 @@ def _filters(request: HttpRequest, years: list[int]) -> tuple[LibraryFilterForm,
             language=data["language"],
             year=data["year"],
             featured=data["featured"],
-            community=request.GET.get("community", "")[:80],
+            community=query_text(request, "community", 80),
         )
     return form, selectors.LibraryFilters()
 

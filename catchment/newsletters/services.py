@@ -120,7 +120,9 @@ def newsletter_create(*, actor: Viewer, community: Community | None, draft: Draf
 @transaction.atomic
 def newsletter_update(*, actor: Viewer, newsletter: Newsletter, draft: Draft) -> Newsletter:
     """Change a draft's segment or text; a newsletter already sent stays as it was sent."""
-    locked = Newsletter.objects.select_for_update(of=("self",)).select_related("community").get(pk=newsletter.pk)
+    locked = (
+        Newsletter.objects.select_for_update(of=("self",)).select_related("community").get(pk=newsletter.pk)
+    )
     if not _may_manage(actor, locked):
         raise PermissionDenied
     if locked.status != Status.DRAFT:
@@ -215,7 +217,9 @@ def send_test(newsletter_id: int, user_id: int, language: str) -> None:
 @transaction.atomic
 def newsletter_send(*, actor: Viewer, newsletter: Newsletter) -> int:
     """Fix the recipients (the segment as it is now) and queue the mail; returns how many it goes to."""
-    locked = Newsletter.objects.select_for_update(of=("self",)).select_related("community").get(pk=newsletter.pk)
+    locked = (
+        Newsletter.objects.select_for_update(of=("self",)).select_related("community").get(pk=newsletter.pk)
+    )
     if not _may_manage(actor, locked):
         raise PermissionDenied
     if locked.status != Status.DRAFT:

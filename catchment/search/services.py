@@ -11,6 +11,7 @@ from catchment.accounts.models import Profile, ProfileVisibility
 from catchment.communities.models import Community, Visibility
 from catchment.discussions.models import Post, Topic
 from catchment.discussions.models import Visibility as PostVisibility
+from catchment.events.models import Event
 from catchment.library.models import Resource, ResourceStatus
 from catchment.search.models import CONFIGS, Audience, Kind, SearchDocument
 
@@ -170,6 +171,20 @@ def index_resource(resource: Resource) -> None:
     )
 
 
+def index_event(event: Event) -> None:
+    language = event.languages.filter(interpretation=False).values_list("code", flat=True).first() or ""
+    put(
+        kind=Kind.EVENT,
+        object_id=event.pk,
+        title=event.title,
+        body="\n".join(part for part in (event.summary, event.agenda, event.venue) if part),
+        url=reverse("events:detail", kwargs={"pk": event.pk}),
+        community=event.community,
+        language=language,
+        updated_at=event.starts_at,
+    )
+
+
 def rebuild() -> int:
     """Index everything again (after an import or a restore)."""
     count = 0
@@ -187,5 +202,8 @@ def rebuild() -> int:
         count += 1
     for resource in Resource.objects.select_related("community", "organisation").iterator():
         index_resource(resource)
+        count += 1
+    for event in Event.objects.select_related("community").iterator():
+        index_event(event)
         count += 1
     return count

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from catchment.accounts.models import Profile, User
 from catchment.communities.models import Community
 from catchment.discussions.models import Post, Topic
+from catchment.events.models import Event
 from catchment.library.models import Resource
 from catchment.search import services
 from catchment.search.models import Kind
@@ -73,3 +74,13 @@ def _resource_saved(sender: Any, instance: Resource, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Resource)
 def _resource_deleted(sender: Any, instance: Resource, **kwargs: Any) -> None:
     services.remove(Kind.RESOURCE, instance.pk)
+
+
+@receiver(post_save, sender=Event)
+def _event_saved(sender: Any, instance: Event, **kwargs: Any) -> None:
+    services.index_event(instance)
+
+
+@receiver(post_delete, sender=Event)
+def _event_deleted(sender: Any, instance: Event, **kwargs: Any) -> None:
+    services.remove(Kind.EVENT, instance.pk)

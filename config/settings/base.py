@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "catchment.notifications",
     "catchment.newsletters",
     "catchment.library",
+    "catchment.events",
     "catchment.search",
 ]
 

@@ -4,6 +4,8 @@ from catchment.accounts.demo import load_demo_hub
 from catchment.communities.demo import load_demo_communities
 from catchment.conversations.demo import load_demo_conversations
 from catchment.discussions.demo import load_demo_discussions
+from catchment.events.demo import load_demo_events
+from catchment.library.demo import load_demo_library
 from catchment.newsletters.demo import load_demo_newsletters
 from catchment.search.services import rebuild as rebuild_search_index
 
@@ -20,9 +22,12 @@ class Command(BaseCommand):
         topics = load_demo_discussions()
         conversations = load_demo_conversations()
         newsletters = load_demo_newsletters()
+        resources = load_demo_library()
+        events = load_demo_events()
         rebuild_search_index()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
             f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
-            f"{topics} new topic(s), {conversations} new conversation(s), {newsletters} new newsletter(s)"
+            f"{topics} new topic(s), {conversations} new conversation(s), {newsletters} new newsletter(s), "
+            f"{resources} new resource(s), {events} new event(s)"
         )
