@@ -54,7 +54,9 @@ def test_every_newsletter_url_is_in_the_matrix():
 
 @pytest.mark.parametrize("visibility", ["public", "private", "secret"])
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, role, visibility):
+def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(
+    db, role, visibility, django_capture_on_commit_callbacks
+):
     community = CommunityFactory(visibility=visibility)
     people = {
         "convenor": MembershipFactory(community=community, role=Role.CONVENOR).user,
@@ -64,7 +66,8 @@ def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, ro
     }
     draft = services.Draft(default_language="en", editions={"en": ("News", f"{SECRET} body")})
     sent = services.newsletter_create(actor=people["convenor"], community=community, draft=draft)
-    services.newsletter_send(actor=people["convenor"], newsletter=sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.newsletter_send(actor=people["convenor"], newsletter=sent)
     waiting = services.newsletter_create(actor=people["convenor"], community=community, draft=draft)
     client = Client()
     if role != "anonymous":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -171,3 +172,18 @@ def users_by_handle(handles: Iterable[str]) -> dict[str, User]:
         return {}
     found = User.objects.annotate(handle=Lower("username")).filter(is_active=True, handle__in=wanted)
     return {user.username.lower(): user for user in found}
+
+
+def mail_recipients_q(prefix: str = "") -> Q:
+    """Accounts we may mail: active, with a confirmed primary address (never an address someone typed
+    for somebody else and nobody confirmed)."""
+    confirmed = EmailAddress.objects.filter(verified=True, primary=True).values("user_id")
+    return Q(**{f"{prefix}is_active": True, f"{prefix}pk__in": confirmed})
+
+
+def may_be_mailed(user: User) -> bool:
+    """The same rule for one account."""
+    return (
+        bool(user.is_active and user.email)
+        and EmailAddress.objects.filter(user=user, verified=True, primary=True).exists()
+    )

@@ -25,6 +25,7 @@ from catchment.conversations.models import (
 )
 
 MESSAGES_PER_PAGE = 40
+MAX_ID = 2**63 - 1
 # How far back the review queue looks for the messages before a reported one.
 CONTEXT_WINDOW = datetime.timedelta(days=30)
 CONVERSATIONS_PER_PAGE = 30
@@ -126,6 +127,8 @@ class ConversationView:
 
 def conversation_for_viewer(viewer: Viewer, pk: int) -> ConversationView:
     """A conversation the viewer is still in, with its people, or 404 (two queries)."""
+    if pk > MAX_ID:
+        raise Http404
     place = (
         Participant.objects.filter(conversation_id=pk, user_id=viewer.pk or 0)
         .select_related("conversation")

@@ -212,6 +212,7 @@ def conversation_leave(*, actor: Viewer, conversation: Conversation) -> None:
     ).update(left_at=timezone.now())
     if not updated:
         raise PermissionDenied
+    notifications.drop_unsent_mail(user_id=actor.pk or 0, conversation_id=conversation.pk)
 
 
 def conversation_mark_read(*, actor: Viewer, conversation: Conversation) -> None:
@@ -228,6 +229,8 @@ def conversation_mute(*, actor: Viewer, conversation: Conversation, muted: bool)
     ).update(is_muted=muted)
     if not updated:
         raise PermissionDenied
+    if muted:
+        notifications.drop_unsent_mail(user_id=actor.pk or 0, conversation_id=conversation.pk)
 
 
 @transaction.atomic

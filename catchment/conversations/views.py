@@ -159,7 +159,10 @@ def add_people(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.conversation_for_viewer(request.user, pk)
     form = AddPeopleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors.get("people", [])) or "?")
+        messages.error(
+            request,
+            " ".join(str(error) for error in form.errors.get("people", [])) or _("Name at least one member."),
+        )
         return redirect(_detail_url(pk))
     people, unknown = _people(form.cleaned_data["people"])
     if unknown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
@@ -35,17 +36,21 @@ def _component(event: Event, with_join_link: bool) -> CalendarEvent:
     if location:
         entry.add("location", location)
     entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    entry.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or 'hub@' + _host()}")
     entry.add("sequence", int(event.updated_at.timestamp()) // 60 % 2_000_000_000)
     return entry
 
 
-def calendar_bytes(events: Iterable[Event], *, name: str, with_join_link: bool) -> bytes:
-    """A calendar of these events; join links only for people registered to them."""
+def calendar_bytes(
+    events: Iterable[Event], *, name: str, with_join_link: bool, cancel: bool = False
+) -> bytes:
+    """A calendar of these events; join links only for people registered to them. With `cancel`, a
+    cancellation (METHOD:CANCEL, with the organiser) that calendar programs apply to the event they hold."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_component(event, with_join_link))

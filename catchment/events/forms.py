@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 from django import forms
+from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 
 from catchment.accounts.languages import spoken_language_choices
@@ -18,8 +20,24 @@ LOCAL = {"type": "datetime-local"}
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
+class WallClockField(forms.DateTimeField):
+    """A date and time as the organiser's clock shows it, kept naive: it is read in the event's own time
+    zone by the service, not in the zone of whoever fills in the form."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.replace(tzinfo=None)
+        parsed = BaseTemporalField.to_python(self, value)
+        return parsed if isinstance(parsed, datetime.datetime) else None
+
+    def strptime(self, value: str, format: str) -> datetime.datetime:
+        return datetime.datetime.strptime(value, format)
+
+
 def _local(label: Any, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return WallClockField(
         label=label,
         required=required,
         input_formats=INPUT_FORMATS,
@@ -29,7 +47,9 @@ def _local(label: Any, required: bool = True) -> forms.DateTimeField:
 
 
 def _numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\d{1,9}", text or "")][:50]
+    """Library numbers from "12, 40"; anything that is not a plausible number is kept out (and reported by
+    the form's clean)."""
+    return [int(n) for n in re.findall(r"\d+", text or "") if len(n) <= 9][:50]
 
 
 class EventForm(forms.Form):
@@ -106,6 +126,12 @@ class EventForm(forms.Form):
             if parts[0]:
                 rows.append((parts[0], parts[1] if len(parts) > 1 else ""))
         return rows
+
+    def clean_materials(self) -> str:
+        text = self.cleaned_data.get("materials", "") or ""
+        if re.search(r"[^\d,;\s]", text) or any(len(n) > 9 for n in re.findall(r"\d+", text)):
+            raise forms.ValidationError(_("Write library numbers separated by commas, for example: 12, 40"))
+        return text
 
     def material_numbers(self) -> list[int]:
         return _numbers(self.cleaned_data.get("materials", ""))
@@ -190,7 +216,8 @@ class CafeForm(forms.Form):
         for line in self.cleaned_data["tables"].splitlines():
             if not line.strip():
                 continue
-            parts = [part.strip() for part in line.split(";")] + ["", ""]
+            # The breakout room (last) may itself hold semicolons, as some meeting links do.
+            parts = [part.strip() for part in line.split(";", 2)] + ["", ""]
             rows.append((parts[0], parts[1].lstrip("@").lower(), parts[2]))
         return rows
 

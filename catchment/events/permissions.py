@@ -37,12 +37,9 @@ def can_create(viewer: Viewer, community: Community | None, membership: Membersh
 
 
 def can_manage(viewer: Viewer, event: Event, membership: Membership | None) -> bool:
-    """Edit, see registrations, mark attendance, run the café: the organiser, and those who may create."""
-    if not is_member(viewer):
-        return False
-    if event.organiser_id == viewer.pk:
-        return True
-    return can_create(viewer, event.community, membership)
+    """Edit, see registrations (with their contact details), mark attendance, run the café: whoever may
+    organise events there now. An organiser who loses that role loses the event's registrations too."""
+    return is_member(viewer) and can_create(viewer, event.community, membership)
 
 
 def registration_open(event: Event, now: datetime.datetime) -> bool:

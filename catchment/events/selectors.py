@@ -102,7 +102,7 @@ def event_for_viewer(viewer: Viewer, pk: int) -> EventView:
     """An event the viewer may see, with their registration and what they may do, or 404."""
     event = (
         Event.objects.filter(pk=pk)
-        .select_related("community", "organiser", "recording")
+        .select_related("community", "organiser", "recording__community")
         .prefetch_related(
             Prefetch("languages", queryset=EventLanguage.objects.order_by("interpretation", "code"))
         )
@@ -131,6 +131,12 @@ def event_for_viewer(viewer: Viewer, pk: int) -> EventView:
             ).count()
             + 1
         )
+    if event.recording is not None and not library_policy.can_read(
+        viewer,
+        event.recording,
+        membership if event.recording.community_id == event.community_id else None,
+    ):
+        event.recording = None  # attached from somewhere this viewer may not read
     return EventView(
         event=event,
         membership=membership,
@@ -163,14 +169,19 @@ def my_registrations(viewer: Viewer, now: datetime.datetime | None = None) -> Qu
     )
 
 
-def feed_events_for_user(user_id: int) -> QuerySet[Event]:
-    """The events a person holds a place at, for their personal calendar feed (past month included)."""
+def feed_events_for_user(user: User) -> QuerySet[Event]:
+    """The events a person holds a place at and may still see, for their personal calendar feed (past
+    month included)."""
     since = timezone.now() - datetime.timedelta(days=31)
-    return Event.objects.filter(
-        registrations__user_id=user_id,
-        registrations__status=RegistrationStatus.REGISTERED,
-        ends_at__gt=since,
-    ).order_by("starts_at")
+    return (
+        Event.objects.filter(permissions.visible_q(user))
+        .filter(
+            registrations__user_id=user.pk,
+            registrations__status=RegistrationStatus.REGISTERED,
+            ends_at__gt=since,
+        )
+        .order_by("starts_at")
+    )
 
 
 def community_feed_events(community: Community) -> QuerySet[Event]:

@@ -41,7 +41,7 @@ from catchment.events.models import (
     Speaker,
 )
 from catchment.events.times import TimeZoneError, local_to_utc, zone
-from catchment.library.models import Resource
+from catchment.library.models import Resource, ResourceStatus
 
 MAX_CAPACITY = 100_000
 REMINDER_BEFORE = datetime.timedelta(hours=24)
@@ -84,6 +84,8 @@ def _utc(local: datetime.datetime | None, zone_name: str) -> datetime.datetime |
     try:
         return local_to_utc(local.replace(tzinfo=None), zone_name)
     except TimeZoneError as error:
+        if str(error) == "out of range":
+            raise EventError(_("Choose a date between the years 2000 and 2100.")) from error
         if str(error) == "ambiguous":
             raise EventError(
                 _("%(time)s happens twice in %(zone)s (the clocks go back): choose another time.")
@@ -96,10 +98,12 @@ def _utc(local: datetime.datetime | None, zone_name: str) -> datetime.datetime |
 
 
 def _checked(
-    data: EventData,
+    data: EventData, community: Community | None
 ) -> tuple[datetime.datetime, datetime.datetime, datetime.datetime | None, datetime.datetime | None]:
     if data.kind not in EventKind.values:
         raise EventError(_("Choose what kind of event this is."))
+    if not 2000 <= data.starts.year <= 2100 or not 2000 <= data.ends.year <= 2100:
+        raise EventError(_("Choose a date between the years 2000 and 2100."))
     if not " ".join((data.title or "").split()):
         raise EventError(_("Give the event a title."))
     try:
@@ -132,6 +136,15 @@ def _checked(
         raise EventError(_("A web address starts with https:// or http://."))
     if not data.join_url and not data.venue.strip():
         raise EventError(_("Give an online join link, a venue, or both."))
+    # Everyone who sees the event must be able to open its materials: they come from the hub library or
+    # from the event's own community, never from somewhere its audience cannot read.
+    home = community.pk if community is not None else None
+    for resource in [*data.materials, *([data.recording] if data.recording else [])]:
+        if resource.community_id not in (None, home) or resource.status != ResourceStatus.VISIBLE:
+            raise EventError(
+                _("“%(title)s” cannot be attached: it must be in the hub library or this community's.")
+                % {"title": resource.title[:80]}
+            )
     return starts, ends, opens, closes
 
 
@@ -179,7 +192,7 @@ def event_create(*, actor: Viewer, community: Community | None, data: EventData)
     """Organise an event, hub-wide (the hub team) or in a community (its moderators and convenors)."""
     if not permissions.can_create(actor, community, _membership(actor, community)):
         raise PermissionDenied
-    times = _checked(data)
+    times = _checked(data, community)
     event = Event(community=community, organiser=cast(User, actor))
     _write(event, data, times)
     if data.kind == EventKind.WORLD_CAFE:
@@ -194,13 +207,18 @@ def event_update(*, actor: Viewer, event: Event, data: EventData) -> Event:
     locked = Event.objects.select_for_update(of=("self",)).select_related("community").get(pk=event.pk)
     if not permissions.can_manage(actor, locked, _membership(actor, locked.community)):
         raise PermissionDenied
-    times = _checked(data)
+    if locked.status == EventStatus.CANCELLED:
+        raise EventError(_("This event is cancelled; it can no longer change."))
+    times = _checked(data, locked.community)
     if data.capacity is not None and data.capacity < locked.registered_count:
         raise EventError(
             _("%(count)d people are registered: the number of places cannot go below that.")
             % {"count": locked.registered_count}
         )
+    moved = times[0] != locked.starts_at
     _write(locked, data, times)
+    if moved:  # the reminder is due again, a day before the new time
+        locked.registrations.update(reminder_sent_at=None)
     if data.kind == EventKind.WORLD_CAFE:
         Cafe.objects.get_or_create(event=locked)
     _promote(locked)
@@ -251,6 +269,7 @@ def register(*, actor: Viewer, event: Event, language: str) -> Registration:
     registration.waitlisted_at = None if taken else now
     registration.cancelled_at = None
     registration.promoted_at = None
+    registration.reminder_sent_at = None
     try:
         with transaction.atomic():
             registration.save()
@@ -347,7 +366,9 @@ def _mail(registration: Registration, template: str) -> None:
     subject, body = render_in_language(f"events/email/{template}", context, user.language)
     attachments = []
     if template in {"registered", "promoted", "reminder", "cancelled"}:
-        ics = calendar_bytes([event], name=event.title, with_join_link=registered).decode()
+        ics = calendar_bytes(
+            [event], name=event.title, with_join_link=registered, cancel=template == "cancelled"
+        ).decode()
         attachments.append(("event.ics", ics, "text/calendar"))
     send_mail_once.enqueue(key=key, subject=subject, body=body, to=[user.email], attachments=attachments)
 
@@ -374,12 +395,15 @@ def send_reminders() -> int:
         event__status=EventStatus.SCHEDULED,
         event__starts_at__gt=now,
         event__starts_at__lte=now + REMINDER_BEFORE,
-    ).select_related("event", "user")
+    ).select_related("event__community", "user")
     sent = 0
     for registration in due[:5000]:
-        claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        )
+        event, user = registration.event, registration.user
+        if not user.is_active or not permissions.can_see(user, event, _membership(user, event.community)):
+            continue  # no longer allowed to see it (left a private community, banned): no join link by mail
+        claimed = Registration.objects.filter(
+            pk=registration.pk, status=RegistrationStatus.REGISTERED, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now)
         if claimed:
             with transaction.atomic():
                 _mail(registration, "reminder")
@@ -413,7 +437,8 @@ def _cafe_for(actor: Viewer, event: Event) -> Cafe:
 @transaction.atomic
 def cafe_setup(*, actor: Viewer, event: Event, setup: CafeSetup) -> list[str]:
     """Set the café's purpose, rounds, questions (one a round) and tables; returns warnings worth showing (a
-    round without a question). Saving clears the seating plan, which must be made again."""
+    round without a question). Changing the tables, hosts, rounds or table size clears the seating plan;
+    once a table has harvested, those can no longer change, so no harvest is ever lost."""
     cafe = _cafe_for(actor, event)
     if setup.mode not in CafeMode.values:
         raise EventError(_("Choose where the café takes place."))
@@ -432,12 +457,22 @@ def cafe_setup(*, actor: Viewer, event: Event, setup: CafeSetup) -> list[str]:
         raise EventError(_("One person can host only one table."))
     if not 2 <= setup.table_size <= 12 or not 5 <= setup.round_minutes <= 120:
         raise EventError(_("Tables seat 2 to 12 people and rounds last 5 to 120 minutes."))
+    current = [(t.label, t.host_id) for t in cafe.tables.order_by("position", "pk")]
+    wanted = [
+        (label, host.pk if host else None) for label, (_l, host, _r) in zip(labels, setup.tables, strict=True)
+    ]
+    reshaped = current != wanted or setup.rounds != cafe.rounds or setup.table_size != cafe.table_size
+    if reshaped and cafe.harvests.exists():
+        raise EventError(
+            _("Tables have harvested already: the tables, hosts, rounds and table size can no longer change.")
+        )
     cafe.purpose = (setup.purpose or "").strip()[:3000]
     cafe.mode = setup.mode
     cafe.rounds = setup.rounds
     cafe.round_minutes = setup.round_minutes
     cafe.table_size = setup.table_size
-    cafe.seated_at = None
+    if reshaped:
+        cafe.seated_at = None
     cafe.save()
     cafe.questions.all().delete()
     CafeQuestion.objects.bulk_create(
@@ -451,7 +486,8 @@ def cafe_setup(*, actor: Viewer, event: Event, setup: CafeSetup) -> list[str]:
         table.save()
         keep.append(table.pk)
     cafe.tables.exclude(pk__in=keep).delete()
-    cafe.seats.all().delete()
+    if reshaped:
+        cafe.seats.all().delete()
     return cafe_warnings(cafe, len(questions))
 
 

@@ -38,8 +38,12 @@ def local_to_utc(local: datetime.datetime, zone_name: str) -> datetime.datetime:
     tz = zone(zone_name)
     first = local.replace(tzinfo=tz, fold=0)
     second = local.replace(tzinfo=tz, fold=1)
-    as_utc = first.astimezone(datetime.UTC)
-    if as_utc.astimezone(tz).replace(tzinfo=None) != local:
+    try:
+        as_utc = first.astimezone(datetime.UTC)
+        round_trip = as_utc.astimezone(tz).replace(tzinfo=None)
+    except (OverflowError, ValueError) as exc:  # years 1 and 9999 fall off the calendar in some zones
+        raise TimeZoneError("out of range") from exc
+    if round_trip != local:
         raise TimeZoneError("nonexistent")
     if first.utcoffset() != second.utcoffset():
         raise TimeZoneError("ambiguous")
@@ -59,11 +63,14 @@ def span(start: datetime.datetime, end: datetime.datetime, zone_name: str) -> Sp
     """Format an event's times in a zone, with the active language's date format."""
     tz = zone(zone_name)
     begins, ends = start.astimezone(tz), end.astimezone(tz)
-    abbreviation = begins.tzname() or ""
+    start_label, end_label = begins.tzname() or "", ends.tzname() or ""
     day = formats.date_format(begins, "l") + " " + formats.date_format(begins, "DATE_FORMAT")
-    place = f"{abbreviation}, {city(zone_name)}" if zone_name != "UTC" else "UTC"
+    where = city(zone_name) if zone_name != "UTC" else ""
+    place = f"{end_label}, {where}" if where else end_label
+    # When the clocks change during the event, each end of it carries its own abbreviation.
+    opening = f"{begins:%H:%M}" + (f" {start_label}" if start_label != end_label else "")
     if begins.date() == ends.date():
-        text = f"{begins:%H:%M}–{ends:%H:%M} {place}"
+        text = f"{opening}–{ends:%H:%M} {place}"
     else:
-        text = f"{begins:%H:%M} – {formats.date_format(ends, 'DATE_FORMAT')} {ends:%H:%M} {place}"
+        text = f"{opening} – {formats.date_format(ends, 'DATE_FORMAT')} {ends:%H:%M} {place}"
     return Span(date=day, text=text, zone_name=zone_name)

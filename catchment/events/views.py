@@ -77,7 +77,15 @@ def community_events(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _event_data(request: HttpRequest, form: EventForm) -> services.EventData | None:
-    materials = library_selectors.readable_by_number(request.user, form.material_numbers())
+    numbers = form.material_numbers()
+    materials = library_selectors.readable_by_number(request.user, numbers)
+    missing = sorted(set(numbers) - {resource.pk for resource in materials})
+    if missing:
+        form.add_error(
+            "materials",
+            _("There is no resource number %(number)d in the library.") % {"number": missing[0]},
+        )
+        return None
     recording = None
     if form.cleaned_data.get("recording"):
         found = library_selectors.readable_by_number(request.user, [form.cleaned_data["recording"]])
@@ -375,7 +383,7 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     return _ics(
-        calendar_bytes(selectors.feed_events_for_user(user.pk), name=_("My events"), with_join_link=True),
+        calendar_bytes(selectors.feed_events_for_user(user), name=_("My events"), with_join_link=True),
         "my-events.ics",
     )
 

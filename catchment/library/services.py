@@ -59,12 +59,24 @@ def _membership(actor: Viewer, community: Community | None) -> Membership | None
 
 
 def _linked(actor: Viewer, pk: int | None, resource: Resource | None, label: str) -> Resource | None:
-    """A resource named as the original or the earlier version: it must exist, be readable, not be this one."""
+    """A resource named as the original or the earlier version: it must exist, be readable, not be this
+    one, and be one the actor may edit, since the link shows on its page too (nobody can present their file
+    as the "newer version" of someone else's)."""
     if pk is None:
         return None
+    if resource is not None and resource.original_id == pk and label == _("original"):
+        return resource.original  # an existing link stays as it is
+    if resource is not None and resource.previous_version_id == pk and label == _("earlier version"):
+        return resource.previous_version
     other = Resource.objects.select_related("community").filter(pk=pk).first()
-    if other is None or not permissions.can_read(actor, other, _membership(actor, other.community)):
+    membership = _membership(actor, other.community) if other is not None else None
+    if other is None or not permissions.can_read(actor, other, membership):
         raise LibraryError(_("There is no resource number %(number)d in the library.") % {"number": pk})
+    if not permissions.can_edit(actor, other, membership):
+        raise LibraryError(
+            _("Only the people who may edit resource %(number)d can link another resource to it.")
+            % {"number": pk}
+        )
     if resource is not None and other.pk == resource.pk:
         raise LibraryError(_("A resource cannot be its own %(relation)s.") % {"relation": label})
     return other

@@ -197,7 +197,8 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     if not resource.file:
         raise Http404
     response = serve_download(resource.file, resource.file_name, resource.content_type)
-    services.download_record(actor=request.user, resource=resource)
+    if request.method == "GET":  # a HEAD request (a link checker, a preview) is not a download
+        services.download_record(actor=request.user, resource=resource)
     return response
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer, is_member
+from catchment.accounts.selectors import mail_recipients_q
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership, MembershipStatus
 from catchment.newsletters import permissions
@@ -34,7 +35,7 @@ class Segment:
 
 def audience(segment: Segment) -> QuerySet[User]:
     """Active members with an address in the segment, less those who opted out of this sender."""
-    people = User.objects.filter(is_active=True).exclude(email="")
+    people = User.objects.filter(mail_recipients_q()).exclude(email="")
     if segment.community is not None:
         people = people.filter(
             memberships__community=segment.community, memberships__status=MembershipStatus.ACTIVE
@@ -92,7 +93,12 @@ def newsletter_for_viewer(viewer: Viewer, pk: int, *, reading: bool = False) -> 
     )
     manage = permissions.can_manage(viewer, newsletter, membership)
     if not manage:
-        received = reading and Delivery.objects.filter(newsletter=newsletter, user_id=viewer.pk or 0).exists()
+        received = (
+            reading
+            and Delivery.objects.filter(
+                newsletter=newsletter, user_id=viewer.pk or 0, status=DeliveryStatus.SENT
+            ).exists()
+        )
         if not permissions.can_read_sent(viewer, newsletter, received, membership):
             raise Http404
     return NewsletterView(
@@ -156,7 +162,7 @@ def opt_outs(viewer: Viewer) -> list[OptOut]:
 
 def received(viewer: Viewer, limit: int = 30) -> list[Newsletter]:
     """Newsletters sent to the viewer, latest first."""
-    ids = Delivery.objects.filter(user_id=viewer.pk or 0).values("newsletter_id")
+    ids = Delivery.objects.filter(user_id=viewer.pk or 0, status=DeliveryStatus.SENT).values("newsletter_id")
     return list(_with_editions(Newsletter.objects.filter(pk__in=ids)).order_by("-sent_at", "-pk")[:limit])
 
 
@@ -166,3 +172,7 @@ def community_by_slug(slug: str) -> Community | None:
 
 def community_by_pk(pk: int) -> Community | None:
     return Community.objects.filter(pk=pk).first()
+
+
+def account_exists(user_id: int) -> bool:
+    return User.objects.filter(pk=user_id).exists()

@@ -4,6 +4,7 @@ failed mail is kept as failed so it can be sent again."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -247,14 +249,23 @@ def newsletter_send(*, actor: Viewer, newsletter: Newsletter) -> int:
     return len(people)
 
 
+STALE_CLAIM = datetime.timedelta(minutes=15)
+
+
 @transaction.atomic
 def failed_retry(*, actor: Viewer, newsletter: Newsletter) -> int:
-    """Queue again the mails that failed (an SMTP outage, say); returns how many."""
+    """Send what is left: mails that failed (an SMTP outage, say), mails still waiting, and mails whose
+    sender stopped mid-way (claimed over 15 minutes ago, never confirmed). Returns how many are queued.
+    A sender that died between handing a mail to the server and recording it may, in that one case, have
+    sent it already: such a mail can go twice, never zero times."""
     if not _may_manage(actor, newsletter):
         raise PermissionDenied
-    count = Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.QUEUED, error=""
+    stale = timezone.now() - STALE_CLAIM
+    again = Delivery.objects.filter(newsletter=newsletter).filter(
+        Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale)
     )
+    again.update(status=DeliveryStatus.QUEUED, error="")
+    count = Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.QUEUED).count()
     if count:
         Newsletter.objects.filter(pk=newsletter.pk).update(status=Status.SENDING)
         deliver.enqueue(newsletter.pk)
@@ -294,7 +305,7 @@ def deliver(newsletter_id: int) -> int:
             connection.open()
         except OSError as error:
             logger.warning("newsletter %s: the mail server is not answering: %s", newsletter_id, error)
-            Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+            Delivery.objects.filter(pk__in=[d.pk for d in batch], status=DeliveryStatus.QUEUED).update(
                 status=DeliveryStatus.FAILED, error=str(error)[:300]
             )
             continue

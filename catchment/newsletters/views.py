@@ -253,7 +253,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         community = selectors.community_by_pk(found[1])
         if community is None:
             found = None
-    if found is None:
+    if found is None or not selectors.account_exists(found[0]):
         return render(request, "newsletters/unsubscribe.html", {"invalid": True}, status=404)
     done = False
     if request.method == "POST":
@@ -266,10 +266,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        raw = request.POST.get("community", "")
-        community = selectors.community_by_slug(raw) if raw else None
-        if raw and community is None:
-            raise Http404
+        raw = "".join(ch for ch in request.POST.get("community", "")[:80] if ch.isprintable())
+        community = None
+        if raw:
+            # Only a community the member may know of: a secret one's name never shows up here.
+            community = community_selectors.community_for_viewer(request.user, raw).community
         if request.POST.get("receive") == "1":
             services.opt_in(actor=request.user, community=community)
         else:

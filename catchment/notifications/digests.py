@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catchment.accounts.models import User
+from catchment.accounts.selectors import mail_recipients_q
 from catchment.communities.models import Community, Membership, MembershipStatus
 from catchment.core.mail import render_in_language
 from catchment.core.tasks import task
@@ -86,7 +87,7 @@ def read_digest_token(token: str) -> int | None:
 
 def _recipients(frequency: str) -> list[User]:
     """Active members with an email whose digest frequency is `frequency` (weekly when never chosen)."""
-    members = User.objects.filter(is_active=True).exclude(email="")
+    members = User.objects.filter(mail_recipients_q()).exclude(email="")
     chosen = DigestSetting.objects.exclude(frequency=frequency).values("user_id")
     members = members.exclude(pk__in=chosen)
     if frequency != Frequency.WEEKLY:

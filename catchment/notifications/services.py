@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer, is_member
+from catchment.accounts.selectors import may_be_mailed
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
-from catchment.conversations.models import Message, Participant
+from catchment.conversations.models import Block, Message, Participant
 from catchment.core.mail import render_in_language
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
@@ -193,6 +194,24 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _still_wanted(notification: Notification) -> bool:
+    """Things change between a notification and its mail: someone leaves or mutes a conversation, blocks
+    the author, or the hub team hides the message. Checked again just before sending."""
+    if notification.conversation_id is None:
+        return True
+    place = Participant.objects.filter(
+        conversation_id=notification.conversation_id, user_id=notification.recipient_id
+    ).first()
+    if place is None or not place.is_active or place.is_muted:
+        return False
+    message = notification.message
+    if message is not None and not message.is_visible:
+        return False
+    return not Block.objects.filter(
+        blocker_id=notification.recipient_id, blocked_id=notification.actor_id
+    ).exists()
+
+
 def _mail_context(notification: Notification) -> dict[str, object]:
     """What a notification mail says and links to, for a topic or a private conversation."""
     recipient_id = notification.recipient_id
@@ -241,7 +260,7 @@ def send_notification_email(notification_id: int) -> bool:
         "recipient", "actor", "topic__community", "post", "conversation", "message"
     ).get(pk=notification_id)
     recipient = notification.recipient
-    if not recipient.email or not recipient.is_active or not notification.email_wanted:
+    if not notification.email_wanted or not may_be_mailed(recipient) or not _still_wanted(notification):
         return False
     context = _mail_context(notification)
     subject, body = render_in_language(
@@ -294,14 +313,19 @@ def mute_by_link(*, user_id: int, topic: Topic) -> None:
     )
 
 
+def drop_unsent_mail(*, user_id: int, conversation_id: int) -> None:
+    """Mail about a conversation that has not left yet will not (after leaving or muting it)."""
+    Notification.objects.filter(
+        recipient_id=user_id, conversation_id=conversation_id, emailed_at__isnull=True
+    ).update(email_wanted=False)
+
+
 @transaction.atomic
 def mute_conversation_by_link(*, user_id: int, conversation_id: int) -> bool:
     """The one-click unsubscribe for a private conversation: no more mail about it, unsent mail dropped.
     False when the person is no longer in it."""
     muted = Participant.objects.filter(conversation_id=conversation_id, user_id=user_id).update(is_muted=True)
-    Notification.objects.filter(
-        recipient_id=user_id, conversation_id=conversation_id, emailed_at__isnull=True
-    ).update(email_wanted=False)
+    drop_unsent_mail(user_id=user_id, conversation_id=conversation_id)
     return bool(muted)
 
 

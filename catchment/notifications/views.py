@@ -99,7 +99,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             {"subject": subject, "done": done, "conversation": True},
         )
     topic = selectors.topic_by_pk(found[2]) if found else None
-    if found is None or topic is None:
+    if found is None or topic is None or not selectors.account_exists(found[0]):
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     done = False
     if request.method == "POST":

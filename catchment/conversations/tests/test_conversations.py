@@ -330,3 +330,24 @@ def test_blocking_from_a_profile_and_unblocking_from_the_settings(client, db):
     client.post("/messages/settings/", {"accepts": "nobody"})
     assert amina.messaging_setting.accepts == "nobody"
     assert client.post("/messages/block/no-such-person/").status_code == 404
+
+
+def test_mail_not_yet_sent_stays_home_when_the_reader_leaves_mutes_or_blocks(db):
+    from catchment.notifications.services import send_notification_email
+
+    amina, bruno, chen, dana = person(), person(), person(), person()
+    conversation = start(amina, bruno, chen, dana)  # mail queued, not sent yet (no commit in this test)
+    notifications = {n.recipient_id: n for n in Notification.objects.all()}
+    services.conversation_leave(actor=bruno, conversation=conversation)
+    services.conversation_mute(actor=chen, conversation=conversation, muted=True)
+    services.block(actor=dana, target=amina)
+    for user in (bruno, chen, dana):
+        assert send_notification_email(notifications[user.pk].pk) is False
+    assert mail.outbox == []
+
+
+def test_absurd_conversation_numbers_are_a_404(client, db):
+    client.force_login(person())
+    huge = "9" * 30
+    assert client.get(f"/messages/{huge}/").status_code == 404
+    assert client.post(f"/messages/{huge}/reply/", {"body": "x"}).status_code == 404

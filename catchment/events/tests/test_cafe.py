@@ -239,3 +239,23 @@ def test_the_cafe_page_runs_a_constant_number_of_queries(client, team):
                 assert client.get(f"/events/{event.pk}/{path}").status_code == 200
             counts.append((path, len(captured)))
     assert counts[:3] == counts[3:]
+
+
+def test_once_tables_have_harvested_the_setup_keeps_them(team):
+    event, people = cafe_event(team, people=12)
+    services.cafe_setup(actor=team, event=event, setup=setup(people[:2]))
+    services.cafe_seat(actor=team, event=event, seed=2)
+    table = event.cafe.tables.get(label="Table 1")
+    services.harvest_save(actor=team, event=event, table=table, round_no=1, notes="Kept", insights="Kept")
+    reworded = setup(people[:2])
+    reworded.questions = ["What brought you together?", "What nearly broke it?", "What would you advise?"]
+    services.cafe_setup(actor=team, event=event, setup=reworded)  # wording only: seats and harvest stay
+    assert Seat.objects.filter(cafe=event.cafe).count() == 36
+    renamed = setup(people[:2])
+    renamed.tables = [("Table one", people[0], ""), ("Table 2", people[1], "")]
+    with pytest.raises(services.EventError, match="can no longer change"):
+        services.cafe_setup(actor=team, event=event, setup=renamed)
+    fewer = setup(people[:2], rounds=2, questions=["One", "Two"])
+    with pytest.raises(services.EventError, match="can no longer change"):
+        services.cafe_setup(actor=team, event=event, setup=fewer)
+    assert Harvest.objects.get().notes == "Kept"

@@ -381,3 +381,87 @@ def test_the_reminder_command_runs(db):
     out = StringIO()
     call_command("send_event_reminders", stdout=out)
     assert "0 reminder(s) queued" in out.getvalue()
+
+
+def test_materials_and_recordings_come_from_where_the_audience_can_read(team):
+    from catchment.library import services as library
+
+    private = CommunityFactory(visibility="private")
+    secret_doc = library.resource_create(
+        actor=MembershipFactory(community=private).user,
+        community=private,
+        data=library.ResourceData(
+            kind="video", title="PRIVATE recording", language="en", url="https://v.example.org"
+        ),
+    )
+    with pytest.raises(services.EventError, match="cannot be attached"):
+        organise(team, recording=secret_doc)
+    with pytest.raises(services.EventError, match="cannot be attached"):
+        organise(team, materials=[secret_doc])
+    moderator = MembershipFactory(community=private, role=Role.MODERATOR).user
+    inside = organise(moderator, private, recording=secret_doc)
+    assert inside.recording == secret_doc
+
+
+def test_a_cancelled_event_stays_as_it_was(team):
+    event = organise(team, capacity=1)
+    services.register(actor=person(), event=event, language="en")
+    services.register(actor=person(), event=event, language="en")
+    services.event_cancel(actor=team, event=event)
+    with pytest.raises(services.EventError, match="cancelled"):
+        services.event_update(actor=team, event=event, data=same_times(event, capacity=5))
+    assert Registration.objects.filter(status="waitlisted").count() == 1
+
+
+def test_moving_an_event_makes_its_reminder_due_again(team, django_capture_on_commit_callbacks):
+    event = organise(team)
+    member = person()
+    services.register(actor=member, event=event, language="en")
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(hours=5),
+        ends_at=timezone.now() + datetime.timedelta(hours=6),
+    )
+    assert services.send_reminders() == 1
+    event.refresh_from_db()
+    services.event_update(actor=team, event=event, data=webinar(starts=soon(days=8)))
+    assert Registration.objects.get(user=member).reminder_sent_at is None
+
+
+def test_someone_who_lost_access_gets_no_reminder_and_no_feed_entry(client, team):
+    from catchment.communities import services as community_services
+    from catchment.events.views import feed_token
+
+    private = CommunityFactory(visibility="private")
+    moderator = MembershipFactory(community=private, role=Role.MODERATOR).user
+    member = MembershipFactory(community=private).user
+    event = organise(moderator, private, title="Inside only")
+    services.register(actor=member, event=event, language="en")
+    community_services.membership_remove(actor=moderator, community=private, user=member, ban=True)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(hours=5),
+        ends_at=timezone.now() + datetime.timedelta(hours=6),
+    )
+    assert services.send_reminders() == 0
+    feed = client.get(f"/events/feed/{feed_token(member.pk)}.ics")
+    assert b"Inside only" not in feed.content and b"meet.example.org" not in feed.content
+
+
+def test_the_form_reads_times_in_the_events_zone_not_the_organisers_profile(client, db):
+    organiser = ProfileFactory(user__is_staff=True, user__timezone="Europe/Stockholm").user
+    client.force_login(organiser)
+    form = {
+        "kind": "webinar",
+        "title": "New York morning",
+        "time_zone": "America/New_York",
+        "starts": "2031-03-30T02:30",  # the hour Stockholm skips that night exists in New York
+        "ends": "2031-03-30T04:00",
+        "languages": ["en"],
+        "join_url": "https://meet.example.org/ny",
+    }
+    response = client.post("/events/new/", form)
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.starts_at == datetime.datetime(2031, 3, 30, 6, 30, tzinfo=datetime.UTC)
+    for starts in ("9999-12-31T22:00", "0001-01-01T00:00", "2031-13-45T99:99"):
+        response = client.post("/events/new/", {**form, "starts": starts})
+        assert response.status_code == 400, starts

@@ -60,3 +60,22 @@ def test_zones_that_do_not_exist_are_refused(name):
 def test_the_city_is_taken_from_the_zone_name():
     assert city("America/Argentina/Buenos_Aires") == "Buenos Aires"
     assert city("UTC") == "UTC"
+
+
+def test_an_event_across_a_clock_change_labels_each_end():
+    start = datetime.datetime(2031, 10, 25, 21, 0, tzinfo=UTC)  # 23:00 CEST
+    end = datetime.datetime(2031, 10, 26, 3, 0, tzinfo=UTC)  # 04:00 CET
+    with translation.override("en"):
+        assert span(start, end, "Europe/Stockholm").text == "23:00 CEST – Oct. 26, 2031 04:00 CET, Stockholm"
+
+
+@pytest.mark.parametrize(
+    ("local", "name"),
+    [
+        (datetime.datetime(9999, 12, 31, 22, 0), "America/New_York"),
+        (datetime.datetime(1, 1, 1, 0, 0), "Asia/Tokyo"),
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_are_refused(local, name):
+    with pytest.raises(TimeZoneError):
+        local_to_utc(local, name)

@@ -289,3 +289,12 @@ def test_library_pages_run_a_constant_number_of_queries(client, private, path):
     small = count()
     grow(10)
     assert count() == small
+
+
+def test_nobody_links_their_file_as_a_version_or_translation_of_someone_elses(db):
+    official = add(UserFactory(is_staff=True), title="Official guide 2027")
+    stranger = UserFactory()
+    for field in ("previous_version_id", "original_id"):
+        with pytest.raises(services.LibraryError, match="Only the people who may edit"):
+            add(stranger, kind="link", url="https://evil.example/guide", upload=None, **{field: official.pk})
+    assert Resource.objects.count() == 1

@@ -1,5 +1,6 @@
 """Newsletters: segments, languages, sending once, failures retried, opting out, reading and the pages."""
 
+import datetime
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catchment.accounts.tests.factories import ProfileFactory, UserFactory
 from catchment.communities.models import MembershipStatus, Role
@@ -199,7 +201,9 @@ def test_a_test_copy_goes_only_to_the_editor(team, django_capture_on_commit_call
     assert Delivery.objects.count() == 0
 
 
-def test_recipients_and_editors_read_the_web_version_and_no_one_else(client, team):
+def test_recipients_and_editors_read_the_web_version_and_no_one_else(
+    client, team, django_capture_on_commit_callbacks
+):
     reader = person(user__language="es")
     community = CommunityFactory()
     MembershipFactory(community=community, user=reader)
@@ -207,7 +211,8 @@ def test_recipients_and_editors_read_the_web_version_and_no_one_else(client, tea
     url = f"/newsletters/{newsletter.pk}/read/"
     client.force_login(reader)
     assert client.get(url).status_code == 404  # a draft
-    services.newsletter_send(actor=team, newsletter=newsletter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.newsletter_send(actor=team, newsletter=newsletter)
     page = client.get(url).content.decode()
     assert "Seminario web sobre sequía" in page
     assert client.get(f"/newsletters/{newsletter.pk}/").status_code == 404  # the figures are for editors
@@ -314,3 +319,56 @@ def test_newsletter_pages_run_a_constant_number_of_queries(client, team, path):
     small = count()
     grow(10)
     assert count() == small
+
+
+def test_a_sender_that_dies_midway_is_resumed_and_a_failed_connection_spares_what_was_sent(
+    team, monkeypatch, django_capture_on_commit_callbacks
+):
+    for _ in range(4):
+        person()
+    newsletter = services.newsletter_create(actor=team, community=None, draft=draft())
+    original = services._message
+    calls = []
+
+    def dies_on_the_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_message", dies_on_the_second)
+    mail.outbox.clear()
+    with pytest.raises(SystemExit), django_capture_on_commit_callbacks(execute=True):
+        services.newsletter_send(actor=team, newsletter=newsletter)
+    monkeypatch.setattr(services, "_message", original)
+    stuck = selectors.progress(newsletter)
+    assert stuck.sent == 1 and stuck.waiting == stuck.total - 1
+    Delivery.objects.filter(status="sending").update(claimed_at=timezone.now() - datetime.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.failed_retry(actor=team, newsletter=newsletter)
+    done = selectors.progress(newsletter)
+    assert (done.sent, done.waiting, done.failed) == (done.total, 0, 0)
+    assert len({m.to[0] for m in mail.outbox}) == len(mail.outbox) == done.total
+
+
+def test_secret_communities_stay_secret_in_the_newsletter_preferences(client, db):
+    secret = CommunityFactory(slug="hidden", name="Hidden Cartel Watch", visibility="secret")
+    client.force_login(person())
+    assert (
+        client.post("/newsletters/preferences/", {"receive": "0", "community": "hidden"}).status_code == 404
+    )
+    assert (
+        client.post("/newsletters/preferences/", {"receive": "0", "community": "a\x00b"}).status_code == 404
+    )
+    assert "Hidden Cartel Watch" not in client.get("/newsletters/preferences/").content.decode()
+    assert not OptOut.objects.filter(community=secret).exists()
+
+
+def test_unconfirmed_addresses_receive_no_newsletter(team):
+    from allauth.account.models import EmailAddress
+
+    confirmed, unconfirmed = person(), person()
+    EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
+    newsletter = services.newsletter_create(actor=team, community=None, draft=draft())
+    ids = audience_ids(newsletter)
+    assert confirmed.pk in ids and unconfirmed.pk not in ids
