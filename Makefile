@@ -26,6 +26,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 assets: node_modules/.package-lock.json
 	@mkdir -p catchment/static/vendor/world-atlas
 	cp node_modules/world-atlas/countries-110m.json catchment/static/vendor/world-atlas/countries-110m.json
+	@mkdir -p catchment/static/vendor/d3
+	cp node_modules/d3-dispatch/dist/d3-dispatch.min.js node_modules/d3-timer/dist/d3-timer.min.js \
+	   node_modules/d3-quadtree/dist/d3-quadtree.min.js node_modules/d3-force/dist/d3-force.min.js \
+	   catchment/static/vendor/d3/
 
 translations: install
 	$(BIN)/python manage.py compile_translations

@@ -26,4 +26,5 @@ app.conf.beat_schedule = {
         "task": "catchment.events.services.send_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    "insights": {"task": "catchment.insights.services.compute_all", "schedule": crontab(hour=2, minute=30)},
 }

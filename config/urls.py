@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("catchment.newsletters.urls")),
     path("", include("catchment.library.urls")),
     path("", include("catchment.events.urls")),
+    path("", include("catchment.insights.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),
     path("", include("catchment.accounts.urls")),

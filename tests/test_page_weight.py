@@ -233,3 +233,35 @@ def test_library_and_event_pages_with_full_lists_are_under_budget(client, db, ur
     response = client.get(url.format(pk=cafe.pk))
     assert response.status_code == 200
     assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)
+
+
+@pytest.mark.parametrize(
+    "url", ["/communities/big/insights/", "/communities/big/insights/network/", "/insights/"]
+)
+def test_insights_pages_of_a_large_community_are_under_budget(client, db, url):
+    import random
+
+    from catchment.accounts.tests.factories import UserFactory
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
+    from catchment.core import interactions
+    from catchment.core.models import Verb
+    from catchment.insights import services
+
+    community = CommunityFactory(slug="big")
+    CommunityFactory.create_batch(40)
+    convenor = MembershipFactory(community=community, role=Role.CONVENOR).user
+    people = [MembershipFactory(community=community, user__display_name="N" * 30).user for _ in range(150)]
+    rng = random.Random(1)
+    interactions.record_many(
+        [
+            interactions.Entry(a.pk, Verb.REPLY, f"w{n}", community.pk, rng.choice(people).pk, "topic", 1)
+            for n, a in enumerate(rng.choices(people, k=1500))
+        ]
+    )
+    services.compute_community(community)
+    services.compute_hub()
+    client.force_login(UserFactory(is_staff=True) if url == "/insights/" else convenor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)

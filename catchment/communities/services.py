@@ -39,10 +39,37 @@ from catchment.communities.models import (
     Role,
     Stage,
 )
+from catchment.core import interactions
+from catchment.core.models import Verb
 
 
 class CommunityError(ValueError):
     """A request that cannot be carried out; the message is translated and safe to show."""
+
+
+def _log_join(membership: Membership) -> None:
+    interactions.record(
+        interactions.Entry(
+            actor_id=membership.user_id,
+            verb=Verb.JOIN,
+            source=f"join:{membership.pk}",
+            community_id=membership.community_id,
+            occurred_at=membership.joined_at,
+        )
+    )
+
+
+def _log_leave(community: Community, user_id: int) -> None:
+    now = timezone.now()
+    interactions.record(
+        interactions.Entry(
+            actor_id=user_id,
+            verb=Verb.LEAVE,
+            source=f"leave:{community.pk}:{user_id}:{now.timestamp()}",
+            community_id=community.pk,
+            occurred_at=now,
+        )
+    )
 
 
 def _membership(viewer: Viewer, community: Community) -> Membership | None:
@@ -103,7 +130,7 @@ def community_create(*, actor: Viewer, changes: CommunityChanges) -> Community:
         raise CommunityError(_("Another community already uses this web address; choose another.")) from error
     community.themes.set(list(changes.themes))
     _set_languages(community, changes.languages)
-    Membership.objects.create(community=community, user=cast(User, actor), role=Role.CONVENOR)
+    _log_join(Membership.objects.create(community=community, user=cast(User, actor), role=Role.CONVENOR))
     moderators_community_sync(user=cast(User, actor))
     return community
 
@@ -156,6 +183,7 @@ def community_join(
             )
     except IntegrityError as error:  # a double-submitted form
         raise CommunityError(_("You are already a member of this community.")) from error
+    _log_join(membership)
     notifications.welcome(membership)
     return membership
 
@@ -205,9 +233,11 @@ def join_request_decide(
     request.save()
     if approve:
         # The applicant accepts the code of conduct when they first visit as a member (recorded then).
-        Membership.objects.get_or_create(
+        admitted, created = Membership.objects.get_or_create(
             community=community, user_id=request.user_id, defaults={"organisation": request.organisation}
         )
+        if created:
+            _log_join(admitted)
     notifications.request_decided(request)
     return request
 
@@ -237,6 +267,7 @@ def membership_leave(*, actor: Viewer, community: Community) -> None:
     if membership.role == Role.CONVENOR and _convenor_count(community) <= 1:
         raise CommunityError(_("You are the convenor: hand the convenorship over before you leave."))
     membership.delete()
+    _log_leave(community, membership.user_id)
     moderators_community_sync(user=cast(User, actor))
     notifications.member_left(community, cast(User, actor))
 
@@ -282,6 +313,7 @@ def membership_remove(*, actor: Viewer, community: Community, user: User, ban: b
         target.save(update_fields=["status", "role"])
     else:
         target.delete()
+    _log_leave(community, user.pk)
     moderators_community_sync(user=user)
     notifications.removed(community, user, banned=ban)
 
@@ -537,6 +569,7 @@ def invitation_accept(
             )
     except IntegrityError as error:  # joined by another way at the same moment
         raise CommunityError(_("You are already a member of this community.")) from error
+    _log_join(created)
     JoinRequest.objects.filter(community=community, user=user, status=RequestStatus.PENDING).update(
         status=RequestStatus.WITHDRAWN, decided_at=now
     )

@@ -19,8 +19,9 @@ from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
-from catchment.core import uploads
+from catchment.core import interactions, uploads
 from catchment.core.markdown import link_count, message_text
+from catchment.core.models import Verb
 from catchment.discussions import permissions
 from catchment.discussions.models import (
     Attachment,
@@ -171,6 +172,17 @@ def topic_create(
         )
         opening = Post.objects.create(topic=topic, number=1, author=cast(User, actor), body=text)
         _attach(opening, checked, actor, stored)
+        interactions.record(
+            interactions.Entry(
+                actor_id=actor.pk or 0,
+                verb=Verb.TOPIC,
+                source=f"post:{opening.pk}",
+                community_id=community.pk,
+                object_type="topic",
+                object_id=topic.pk,
+                occurred_at=opening.created_at,
+            )
+        )
         notifications.on_new_post(opening)
     return topic
 
@@ -216,6 +228,19 @@ def _post_reply(
         topic=locked, number=last + 1, author=cast(User, actor), body=text, reply_to=reply_to
     )
     _attach(post, checked, actor, stored)
+    interactions.record(
+        interactions.Entry(
+            actor_id=actor.pk or 0,
+            verb=Verb.REPLY,
+            source=f"post:{post.pk}",
+            community_id=locked.community_id,
+            # Whom the reply answers: the message it replies to, else the person who opened the topic.
+            target_id=reply_to.author_id if reply_to is not None else locked.author_id,
+            object_type="topic",
+            object_id=locked.pk,
+            occurred_at=post.created_at,
+        )
+    )
     Topic.objects.filter(pk=locked.pk).update(
         last_posted_at=post.created_at, reply_count=F("reply_count") + 1
     )
@@ -476,4 +501,15 @@ def reaction_toggle(*, actor: Viewer, post: Post, kind: str) -> bool:
             Reaction.objects.create(post=post, user=cast(User, actor), kind=kind)
     except IntegrityError:  # a double click: the reaction is there either way
         pass
+    interactions.record(
+        interactions.Entry(
+            actor_id=actor.pk or 0,
+            verb=Verb.REACTION,
+            source=f"reaction:{post.pk}:{actor.pk}:{kind}",
+            community_id=post.topic.community_id,
+            target_id=post.author_id,
+            object_type="topic",
+            object_id=post.topic_id,
+        )
+    )
     return True

@@ -21,7 +21,9 @@ from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer, is_member
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
+from catchment.core import interactions
 from catchment.core.mail import render_in_language, send_mail_once
+from catchment.core.models import Verb
 from catchment.core.tasks import task
 from catchment.events import permissions, seating
 from catchment.events.calendar import calendar_bytes
@@ -197,6 +199,17 @@ def event_create(*, actor: Viewer, community: Community | None, data: EventData)
     _write(event, data, times)
     if data.kind == EventKind.WORLD_CAFE:
         Cafe.objects.create(event=event)
+    interactions.record(
+        interactions.Entry(
+            actor_id=actor.pk or 0,
+            verb=Verb.HOST,
+            source=f"host:{event.pk}",
+            community_id=event.community_id,
+            object_type="event",
+            object_id=event.pk,
+            occurred_at=event.starts_at,
+        )
+    )
     return event
 
 
@@ -276,6 +289,17 @@ def register(*, actor: Viewer, event: Event, language: str) -> Registration:
     except IntegrityError as error:  # a double-submitted form
         raise EventError(_("You are already registered for this event.")) from error
     _mail(registration, "registered" if taken else "waitlisted")
+    interactions.record(
+        interactions.Entry(
+            actor_id=registration.user_id,
+            verb=Verb.REGISTER,
+            source=f"register:{registration.pk}",
+            community_id=locked.community_id,
+            object_type="event",
+            object_id=locked.pk,
+            occurred_at=registration.created_at,
+        )
+    )
     return registration
 
 
@@ -344,6 +368,20 @@ def attendance_mark(*, actor: Viewer, event: Event, attended_ids: Sequence[int])
     came = set(registered.filter(pk__in=list(attended_ids)).values_list("pk", flat=True))
     registered.filter(pk__in=came).update(attended=True)
     registered.exclude(pk__in=came).update(attended=False)
+    interactions.record_many(
+        [
+            interactions.Entry(
+                actor_id=user_id,
+                verb=Verb.ATTEND,
+                source=f"attend:{pk}",
+                community_id=event.community_id,
+                object_type="event",
+                object_id=event.pk,
+                occurred_at=event.starts_at,
+            )
+            for pk, user_id in registered.filter(pk__in=came).values_list("pk", "user_id")
+        ]
+    )
     return len(came)
 
 

@@ -20,8 +20,9 @@ from catchment.accounts.models import Organisation, Theme, User
 from catchment.accounts.permissions import Viewer
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
-from catchment.core import uploads
+from catchment.core import interactions, uploads
 from catchment.core.images import fitted_picture
+from catchment.core.models import Verb
 from catchment.library import permissions
 from catchment.library.models import Download, Licence, Resource, ResourceKind, ResourceStatus
 
@@ -189,6 +190,17 @@ def resource_create(
         _store(resource, stored, checked, picture)
         resource.save()
         resource.themes.set(data.themes)
+        interactions.record(
+            interactions.Entry(
+                actor_id=actor.pk or 0,
+                verb=Verb.SHARE,
+                source=f"resource:{resource.pk}",
+                community_id=resource.community_id,
+                object_type="resource",
+                object_id=resource.pk,
+                occurred_at=resource.created_at,
+            )
+        )
     return resource
 
 
@@ -257,5 +269,20 @@ def resource_moderate(*, actor: Viewer, resource: Resource, action: str) -> Reso
 
 def download_record(*, actor: Viewer, resource: Resource) -> None:
     """Count one download (who and when, for the insights); the caller has asked the policy."""
-    Download.objects.create(resource=resource, user=cast(User, actor) if actor.is_authenticated else None)
+    download = Download.objects.create(
+        resource=resource, user=cast(User, actor) if actor.is_authenticated else None
+    )
     Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+    if download.user_id:
+        interactions.record(
+            interactions.Entry(
+                actor_id=download.user_id,
+                verb=Verb.DOWNLOAD,
+                source=f"download:{download.pk}",
+                community_id=resource.community_id,
+                target_id=resource.added_by_id,
+                object_type="resource",
+                object_id=resource.pk,
+                occurred_at=download.created_at,
+            )
+        )

@@ -21,7 +21,9 @@ from catchment.accounts.selectors import may_be_mailed
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
 from catchment.conversations.models import Block, Message, Participant
+from catchment.core import interactions
 from catchment.core.mail import render_in_language
+from catchment.core.models import Verb
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
 from catchment.notifications.models import (
@@ -106,8 +108,26 @@ def on_new_post(post: Post) -> list[Notification]:
         offer(post.reply_to.author_id, Kind.REPLY)
     handles = mentioned_usernames(post.body)
     if handles:
-        for user_id in User.objects.filter(username__in=handles, is_active=True).values_list("pk", flat=True):
+        mentioned = list(
+            User.objects.filter(username__in=handles, is_active=True).values_list("pk", flat=True)
+        )
+        for user_id in mentioned:
             offer(user_id, Kind.MENTION)
+        interactions.record_many(
+            [
+                interactions.Entry(
+                    actor_id=author_id or 0,
+                    verb=Verb.MENTION,
+                    source=f"mention:{post.pk}:{user_id}",
+                    community_id=community.pk,
+                    target_id=user_id,
+                    object_type="topic",
+                    object_id=topic.pk,
+                    occurred_at=post.created_at,
+                )
+                for user_id in mentioned
+            ]
+        )
     readers = _readers(community, wanted)
     created = Notification.objects.bulk_create(
         [

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "catchment.newsletters",
     "catchment.library",
     "catchment.events",
+    "catchment.insights",
     "catchment.search",
 ]
 

@@ -5,6 +5,7 @@ from catchment.communities.demo import load_demo_communities
 from catchment.conversations.demo import load_demo_conversations
 from catchment.discussions.demo import load_demo_discussions
 from catchment.events.demo import load_demo_events
+from catchment.insights.demo import load_demo_activity
 from catchment.library.demo import load_demo_library
 from catchment.newsletters.demo import load_demo_newsletters
 from catchment.search.services import rebuild as rebuild_search_index
@@ -24,10 +25,11 @@ class Command(BaseCommand):
         newsletters = load_demo_newsletters()
         resources = load_demo_library()
         events = load_demo_events()
+        activity = load_demo_activity()
         rebuild_search_index()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
             f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
             f"{topics} new topic(s), {conversations} new conversation(s), {newsletters} new newsletter(s), "
-            f"{resources} new resource(s), {events} new event(s)"
+            f"{resources} new resource(s), {events} new event(s), {activity} reply(ies) of demo activity"
         )

@@ -1,0 +1,183 @@
+"""Reads for the insights dashboards: the latest snapshots and the names to show (or not) on maps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from catchment.accounts.models import User
+from catchment.communities.models import Community
+from catchment.insights import value
+from catchment.insights.models import (
+    CYCLE_NAMES,
+    Capital,
+    Cycle,
+    Indicator,
+    LevelSettings,
+    MapOptOut,
+    Observation,
+    Snapshot,
+    SnapshotKind,
+    Story,
+    StoryStatus,
+)
+
+
+@dataclass
+class Latest:
+    levels: Snapshot | None
+    network: Snapshot | None
+    health: Snapshot | None
+
+    @property
+    def computed_at(self) -> object:
+        found = [s.computed_at for s in (self.levels, self.network, self.health) if s is not None]
+        return min(found) if found else None
+
+
+def latest(community: Community) -> Latest:
+    """The newest snapshot of each kind for a community (three queries)."""
+
+    def newest(kind: str) -> Snapshot | None:
+        return Snapshot.objects.filter(community=community, kind=kind).order_by("-computed_at", "-pk").first()
+
+    return Latest(newest(SnapshotKind.LEVELS), newest(SnapshotKind.NETWORK), newest(SnapshotKind.HEALTH))
+
+
+def latest_hub() -> Snapshot | None:
+    return (
+        Snapshot.objects.filter(community__isnull=True, kind=SnapshotKind.HUB)
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+
+
+def names(ids: list[int], named: bool, pseudonym: str) -> dict[int, str]:
+    """Display names for people on a map: real names when the viewer may see them and the person has not
+    opted out, else a stable pseudonym (`pseudonym` % {"number": n}, by their place in the list). Two
+    queries for any number of people."""
+    pseudonyms = {pk: pseudonym % {"number": index + 1} for index, pk in enumerate(ids)}
+    if not named or not ids:
+        return pseudonyms
+    hidden = set(MapOptOut.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+    shown = dict(
+        User.objects.filter(pk__in=[pk for pk in ids if pk not in hidden]).values_list("pk", "display_name")
+    )
+    return {pk: shown.get(pk) or pseudonyms[pk] for pk in ids}
+
+
+def level_settings(community: Community) -> LevelSettings:
+    return LevelSettings.objects.filter(community=community).first() or LevelSettings(community=community)
+
+
+def opted_out(user_id: int) -> bool:
+    return MapOptOut.objects.filter(user_id=user_id).exists()
+
+
+@dataclass
+class MatrixRow:
+    cycle: int
+    name: str
+    question: str
+    indicators: list[tuple[Indicator, Observation | None, Observation | None]]
+    verified: int
+    aspirational: int
+    capitals: list[tuple[str, int]]
+
+
+def stories(viewer_id: int | None, community: Community, everything: bool) -> QuerySet[Story]:
+    """The stories the viewer may read: all of them for those who see the insights, else the published
+    ones and the viewer's own."""
+    found = Story.objects.filter(community=community)
+    if not everything:
+        found = found.filter(
+            Q(status=StoryStatus.PUBLISHED, consent_publish=True) | Q(teller_id=viewer_id or 0)
+        )
+    return found.select_related("teller").prefetch_related("steps").order_by("-updated_at", "-pk")
+
+
+def story_for(community: Community, pk: int) -> Story | None:
+    return (
+        Story.objects.filter(community=community, pk=pk)
+        .select_related("teller")
+        .prefetch_related("steps")
+        .first()
+    )
+
+
+def _latest_two(indicator: Indicator) -> tuple[Indicator, Observation | None, Observation | None]:
+    observed = list(indicator.observations.all())  # prefetched, newest first
+    return (
+        indicator,
+        observed[0] if observed else None,
+        observed[1] if len(observed) > 1 else None,
+    )
+
+
+def value_matrix(community: Community) -> tuple[list[MatrixRow], dict[tuple[int, int], int], int]:
+    """The value-creation matrix: per cycle, its indicators with their latest two observations, the
+    stories touching it (verified or published vs aspirational), the forms of capital named; plus the
+    flow between consecutive cycles and the number of stories (three queries)."""
+    indicators = list(
+        Indicator.objects.filter(community=community, is_active=True)
+        .prefetch_related(
+            Prefetch("observations", queryset=Observation.objects.order_by("-period_start", "-pk"))
+        )
+        .order_by("cycle", "name")
+    )
+    told = list(
+        Story.objects.filter(community=community)
+        .exclude(status=StoryStatus.WITHDRAWN)
+        .prefetch_related("steps")
+    )
+    cycles_of = [frozenset(step.cycle for step in story.steps.all()) for story in told]
+    rows = []
+    for cycle, name in CYCLE_NAMES.items():
+        verified = aspirational = 0
+        capitals: dict[str, int] = {}
+        for story in told:
+            for step in story.steps.all():
+                if step.cycle != cycle:
+                    continue
+                if step.is_aspirational:
+                    aspirational += 1
+                elif story.status in {StoryStatus.VERIFIED, StoryStatus.PUBLISHED, StoryStatus.FOLLOWED_UP}:
+                    verified += 1
+                for capital in step.capital_list:
+                    capitals[capital] = capitals.get(capital, 0) + 1
+        labels = dict(Capital.choices)
+        rows.append(
+            MatrixRow(
+                cycle=cycle,
+                name=str(name),
+                question=str(Cycle(cycle).label),
+                indicators=[_latest_two(indicator) for indicator in indicators if indicator.cycle == cycle],
+                verified=verified,
+                aspirational=aspirational,
+                capitals=sorted(
+                    ((str(labels[k]).split(":")[0].strip(), n) for k, n in capitals.items()),
+                    key=lambda kv: -kv[1],
+                ),
+            )
+        )
+    flows = {(a.value, b.value): n for (a, b), n in value.transitions(cycles_of).items()}
+    return rows, flows, len(told)
+
+
+def indicators(community: Community) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(community=community)
+        .prefetch_related(
+            Prefetch("observations", queryset=Observation.objects.order_by("-period_start", "-pk"))
+        )
+        .order_by("cycle", "name")
+    )
+
+
+def indicator_for(community: Community, pk: int) -> Indicator:
+    found = Indicator.objects.filter(community=community, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

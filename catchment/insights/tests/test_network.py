@@ -1,0 +1,235 @@
+"""Social network analysis: fixtures F1, F1d and F2 of the design notes (§2.6), numbers from NetworkX 3.6.1."""
+
+import networkx as nx
+import pytest
+
+from catchment.insights import network
+from catchment.insights.network import SurveyTie, Tie
+
+ORG = {"A": "GWP", "B": "GWP", "C": "MoW-KE", "D": "UoN", "E": "WaterCo", "F": "MoW-KE", "G": "SENAMHI"}
+COUNTRY = {"A": "SE", "B": "SE", "C": "KE", "D": "KE", "E": "ZA", "F": "KE", "G": "PE"}
+SECTOR = {
+    "A": "NGO",
+    "B": "NGO",
+    "C": "Government",
+    "D": "Academia",
+    "E": "Private",
+    "F": "Government",
+    "G": "Government",
+}
+F1_EDGES = [("A", "B"), ("A", "C"), ("B", "C"), ("C", "D"), ("D", "E"), ("D", "F"), ("E", "F")]
+F1D_EDGES = [
+    ("A", "B"),
+    ("B", "A"),
+    ("A", "C"),
+    ("C", "B"),
+    ("C", "D"),
+    ("D", "C"),
+    ("D", "E"),
+    ("E", "F"),
+    ("F", "D"),
+]
+
+
+def approx(value):
+    return pytest.approx(value, abs=1e-4)
+
+
+@pytest.fixture
+def f1():
+    directed = network.interaction_graph([Tie(a, b) for a, b in F1_EDGES], people="ABCDEFG")
+    return network.analyse(directed, {"organisation": ORG, "country": COUNTRY, "sector": SECTOR})
+
+
+def test_sna1_density(f1):
+    assert f1.density == approx(0.3333)
+
+
+def test_sna2_degree_centrality(f1):
+    assert f1.degree["C"] == approx(0.5) and f1.degree["D"] == approx(0.5)
+    assert all(f1.degree[n] == approx(0.3333) for n in "ABEF")
+    assert f1.degree["G"] == 0
+
+
+def test_sna3_betweenness_and_brokers(f1):
+    assert f1.betweenness["C"] == approx(0.4) and f1.betweenness["D"] == approx(0.4)
+    assert all(f1.betweenness[n] == 0 for n in "ABEFG")
+    assert set(f1.brokers) == {"C", "D"}
+
+
+def test_sna4_eigenvector_per_component(f1):
+    assert f1.eigenvector["C"] == approx(0.5) and f1.eigenvector["D"] == approx(0.5)
+    assert all(f1.eigenvector[n] == approx(0.3536) for n in "ABEF")
+    assert f1.eigenvector["G"] == 0
+
+
+def test_sna5_clustering():
+    graph = nx.Graph(F1_EDGES)
+    graph.add_node("G")
+    clustering = nx.clustering(graph)
+    assert all(clustering[n] == approx(1.0) for n in "ABEF")
+    assert clustering["C"] == approx(0.3333) and clustering["D"] == approx(0.3333)
+    assert nx.average_clustering(graph, count_zeros=False) == approx(0.7778)
+
+
+def test_sna5_average_and_transitivity(f1):
+    assert f1.average_clustering == approx(0.6667)
+    assert f1.transitivity == approx(0.6)
+
+
+def test_sna6_isolates_bridges_articulation_points(f1):
+    assert f1.isolates == ["G"]
+    assert f1.bridges == [("C", "D")]
+    assert f1.articulation_points == ["C", "D"]
+
+
+def test_sna7_constraint_and_effective_size(f1):
+    assert f1.constraint["C"] == approx(0.6111) and f1.constraint["D"] == approx(0.6111)
+    assert f1.effective_size["C"] == approx(2.3333) and f1.effective_size["D"] == approx(2.3333)
+    assert all(f1.constraint[n] == approx(1.0069) for n in "ABEF")
+    assert all(f1.effective_size[n] == approx(1.0) for n in "ABEF")
+
+
+def test_sna8_core_number(f1):
+    assert all(f1.core_number[n] == 2 for n in "ABCDEF")
+    assert f1.core_number["G"] == 0
+
+
+def test_sna9_louvain_with_a_fixed_seed(f1):
+    assert sorted(map(sorted, f1.clusters)) == [["A", "B", "C"], ["D", "E", "F"], ["G"]]
+    assert f1.modularity == approx(0.3571)
+
+
+def test_sna10_ei_index_by_organisation_country_and_sector(f1):
+    assert f1.ei["organisation"] == approx(0.7143)
+    assert f1.ei["country"] == approx(0.1429)
+    assert f1.ei["sector"] == approx(0.7143)
+
+
+def test_sna11_assortativity():
+    graph = nx.Graph(F1_EDGES)
+    graph.add_node("G")
+    nx.set_node_attributes(graph, ORG, "org")
+    nx.set_node_attributes(graph, COUNTRY, "country")
+    assert nx.attribute_assortativity_coefficient(graph, "country") == approx(0.0)
+    assert nx.attribute_assortativity_coefficient(graph, "org") == approx(-0.1831)
+
+
+@pytest.fixture
+def f1d():
+    return network.interaction_graph([Tie(a, b) for a, b in F1D_EDGES], people="ABCDEFG")
+
+
+def test_sna12_overall_reciprocity(f1d):
+    assert network.analyse(f1d).reciprocity == approx(0.4444)
+
+
+def test_sna13_reciprocity_per_person(f1d):
+    values = nx.reciprocity(f1d, list("ABCDEF"))
+    assert values["A"] == approx(0.6667) and values["B"] == approx(0.6667)
+    assert values["C"] == approx(0.5) and values["D"] == approx(0.5)
+    assert values["E"] == values["F"] == 0
+
+
+def test_sna14_in_degree(f1d):
+    values = nx.in_degree_centrality(f1d)
+    assert all(values[n] == approx(0.3333) for n in "BCD")
+    assert all(values[n] == approx(0.1667) for n in "AEF")
+    assert values["G"] == 0
+
+
+def test_sna15_gould_fernandez_brokerage(f1d):
+    roles = network.gould_fernandez(f1d, ORG)
+    nonzero = {node: {role: n for role, n in counts.items() if n} for node, counts in roles.items()}
+    assert nonzero == {
+        "A": {"representative": 1},
+        "B": {"gatekeeper": 1},
+        "C": {"liaison": 2},
+        "D": {"itinerant": 1, "liaison": 2},
+        "E": {"liaison": 1},
+        "F": {"liaison": 1},
+        "G": {},
+    }
+
+
+F2 = {"E1": ["A", "B", "C"], "E2": ["C", "D"], "E3": ["A", "C", "D", "E"]}
+
+
+def weights(graph):
+    return {tuple(sorted((u, v))): round(d["weight"], 4) for u, v, d in graph.edges(data=True)}
+
+
+def test_sna16_weighted_projection():
+    assert weights(network.co_attendance(F2)) == {
+        ("A", "B"): 1,
+        ("A", "C"): 2,
+        ("A", "D"): 1,
+        ("A", "E"): 1,
+        ("B", "C"): 1,
+        ("C", "D"): 2,
+        ("C", "E"): 1,
+        ("D", "E"): 1,
+    }
+
+
+def test_sna17_collaboration_projection():
+    assert weights(network.co_attendance(F2, collaboration=True)) == {
+        ("A", "B"): 0.5,
+        ("A", "C"): 0.8333,
+        ("A", "D"): 0.3333,
+        ("A", "E"): 0.3333,
+        ("B", "C"): 0.5,
+        ("C", "D"): 1.3333,
+        ("C", "E"): 0.3333,
+        ("D", "E"): 0.3333,
+    }
+
+
+def test_reactions_are_weak_ties_and_self_loops_are_dropped():
+    graph = network.interaction_graph([Tie(1, 2, "reaction"), Tie(1, 2, "reply"), Tie(3, 3)])
+    assert graph[1][2]["weight"] == 1.5
+    assert not graph.has_node(3)
+
+
+def test_boundary_spanners_cross_organisations(f1):
+    # D's three neighbours (C, E, F) all belong to other organisations; A's and B's are half their own.
+    assert "D" in f1.boundary_spanners
+    assert "G" not in f1.boundary_spanners
+
+
+def test_survey_channels_reach_and_bridging():
+    ties = [
+        SurveyTie("A", "B", "email"),
+        SurveyTie("A", "C", "whatsapp"),
+        SurveyTie("C", "D", "whatsapp"),
+        SurveyTie("D", "E", "linkedin"),
+        SurveyTie("B", "A", "email"),
+    ]
+    result = {c.channel: c for c in network.channels(ties, ORG)}
+    assert result["whatsapp"].reach == approx(2 / 4)
+    assert result["email"].reach == approx(2 / 4)
+    assert result["whatsapp"].bridging == approx(1.0)  # A–C and C–D cross organisations
+    assert result["email"].bridging == approx(-1.0)  # A–B inside GWP
+    assert network.channels(ties, ORG)[0].channel == "whatsapp"
+
+
+def test_graphml_export_is_readable_by_networkx():
+    graph = network.interaction_graph([Tie(1, 2), Tie(2, 3, "mention")], people=[4])
+    text = network.graphml(graph)
+    assert text.startswith("<?xml")
+    import io
+
+    again = nx.read_graphml(io.StringIO(text))
+    assert again.number_of_nodes() == 4 and again.number_of_edges() == 2
+
+
+def test_an_empty_community_has_empty_metrics():
+    metrics = network.analyse(network.interaction_graph([]))
+    assert metrics.nodes == 0 and metrics.density == 0 and metrics.modularity is None
+
+
+def test_sampled_betweenness_is_reproducible():
+    ties = [Tie(n, (n * 7 + 3) % 60) for n in range(60)] + [Tie(n, n + 1) for n in range(59)]
+    first = network.analyse(network.interaction_graph(ties), betweenness_sample=20)
+    second = network.analyse(network.interaction_graph(ties), betweenness_sample=20)
+    assert first.betweenness == second.betweenness
