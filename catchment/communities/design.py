@@ -202,3 +202,62 @@ def timeline(items: Sequence[TimelineInput], today: datetime.date) -> Timeline:
         first_day=first,
         last_day=last,
     )
+
+
+# Roles a community needs (CDC resource kit; design notes §6.3), recognised in the free-text
+# responsibilities of the roles-and-resources sheet by these words in the four languages.
+ROLE_WORDS = {
+    "sponsor": ("sponsor", "patrocinador", "parrain", "marraine", "commanditaire", "спонсор", "покровител"),
+    "leader": (
+        "convenor",
+        "leader",
+        "coordinator",
+        "coordinador",
+        "coordinadora",
+        "coordonn",
+        "líder",
+        "руковод",
+        "координатор",
+    ),
+    "facilitator": ("facilitat", "moderat", "animat", "фасилитатор", "модератор"),
+    "knowledge_manager": (
+        "knowledge manager",
+        "librarian",
+        "gestor del conocimiento",
+        "gestion des connaissances",
+        "bibliothéc",
+        "bibliotec",
+        "управлен",
+        "библиотек",
+    ),
+}
+BLOCKING_ROLES = ("sponsor", "leader")
+MAX_ROLES_PER_PERSON = 3
+
+
+@dataclass(frozen=True)
+class RoleGaps:
+    blockers: tuple[str, ...]  # missing roles a community cannot run without
+    warnings: tuple[str, ...]  # missing roles it will miss
+    overloaded: tuple[str, ...]  # people holding more than MAX_ROLES_PER_PERSON responsibilities
+
+
+def role_gaps(lines: Iterable[tuple[str, str]]) -> RoleGaps:
+    """Which needed roles nobody holds, from (responsibility, person) lines: a missing sponsor or leader
+    blocks, a missing facilitator or knowledge manager warns; one person may hold several roles, but more
+    than three is flagged."""
+    held: set[str] = set()
+    per_person: dict[str, int] = {}
+    for responsibility, person in lines:
+        text = responsibility.casefold()
+        for role, words in ROLE_WORDS.items():
+            if any(word in text for word in words):
+                held.add(role)
+        if person:
+            per_person[person] = per_person.get(person, 0) + 1
+    missing = [role for role in ROLE_WORDS if role not in held]
+    return RoleGaps(
+        blockers=tuple(role for role in missing if role in BLOCKING_ROLES),
+        warnings=tuple(role for role in missing if role not in BLOCKING_ROLES),
+        overloaded=tuple(sorted(person for person, n in per_person.items() if n > MAX_ROLES_PER_PERSON)),
+    )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from catchment.accounts.models import Theme, User
 from catchment.accounts.permissions import Viewer, is_member, is_staff
-from catchment.communities import permissions
+from catchment.communities import design, permissions
 from catchment.communities.charter import completeness
 from catchment.communities.models import (
     ROLE_RANK,
@@ -274,3 +276,21 @@ def launch_readiness(community: Community, charter: CharterVersion | None) -> La
         ).exists(),
         open_milestones=community.milestones.filter(status="open").count(),
     )
+
+
+ROLE_LABELS = {
+    "sponsor": gettext_lazy("a sponsor"),
+    "leader": gettext_lazy("a leader or coordinator"),
+    "facilitator": gettext_lazy("a facilitator or moderator"),
+    "knowledge_manager": gettext_lazy("a knowledge manager"),
+}
+
+
+def role_gaps(lines: Iterable[ResourceCommitment]) -> dict[str, list[str]]:
+    """The roles nobody holds on the roles-and-resources sheet (design.role_gaps), in words."""
+    gaps = design.role_gaps((line.responsibility, line.who) for line in lines)
+    return {
+        "blockers": [str(ROLE_LABELS[role]) for role in gaps.blockers],
+        "warnings": [str(ROLE_LABELS[role]) for role in gaps.warnings],
+        "overloaded": list(gaps.overloaded),
+    }

@@ -714,6 +714,7 @@ def _sheet_context(kind: str, community: Community) -> dict[str, object]:
             "totals": totals,
             "members": members,
             "support_fte": design.support_fte(members),
+            "gaps": selectors.role_gaps(lines),
         }
     if kind == "activities":
         items = selectors.activities(community)

@@ -3,7 +3,6 @@ it returns is lists, dicts and dataclasses that the pure modules (levels, networ
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from catchment.accounts.models import Profile
+from catchment.communities.design import occurrences
 from catchment.communities.models import Activity as PlanActivity
 from catchment.communities.models import CharterVersion, Community, Membership, MembershipStatus, Role
 from catchment.core.models import Interaction, Verb
@@ -203,34 +203,19 @@ def event_days(
     )
 
 
-CADENCE_DAYS = {"weekly": 7, "monthly": 30, "quarterly": 91}
-
-
 def planned_dates(community: Community, since: datetime.date, until: datetime.date) -> list[datetime.date]:
     """Dates of the recurring events in the community's activity plan that fall in the period (webinars,
-    meetings, trainings, World Cafés); months are stepped by calendar month."""
+    meetings, trainings, World Cafés: discussions and newsletters are not events)."""
     planned: list[datetime.date] = []
     for kind, cadence, starts_on, ends_on in PlanActivity.objects.filter(community=community).values_list(
         "kind", "cadence", "starts_on", "ends_on"
     ):
-        if cadence not in CADENCE_DAYS or kind in {"discussion", "newsletter"}:
+        if cadence == "once" or kind in {"discussion", "newsletter"}:
             continue
-        day, last, step = starts_on, min(ends_on or until, until), 0
-        while day <= last and step < 400:
-            if day >= since:
-                planned.append(day)
-            step += 1
-            day = _advance(starts_on, cadence, step)
+        planned.extend(
+            day for day in occurrences(cadence, starts_on, min(ends_on or until, until)) if day >= since
+        )
     return sorted(planned)
-
-
-def _advance(start: datetime.date, cadence: str, steps: int) -> datetime.date:
-    if cadence == "weekly":
-        return start + datetime.timedelta(days=7 * steps)
-    months = steps * (3 if cadence == "quarterly" else 1)
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def last_touchpoint(community: Community, as_of: datetime.datetime) -> datetime.date | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catchment.communities import design
 from catchment.communities import selectors as community_selectors
 from catchment.communities.selectors import CommunityView
 from catchment.core.csvfiles import csv_response
@@ -127,8 +128,24 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit_settings": permissions.can_edit_level_settings(
                 request.user, view.community, view.membership
             ),
+            **_resourcing(view),
         },
     )
+
+
+def _resourcing(view: CommunityView) -> dict[str, Any]:
+    """Roles and resourcing (design notes §6): gaps in the roles sheet, hours committed, support estimate."""
+    lines = community_selectors.resource_commitments(view.community)
+    members = community_selectors.active_member_count(view.community)
+    totals = design.resource_totals(
+        design.ResourceLine(line.responsibility, line.who, line.hours_per_month) for line in lines
+    )
+    return {
+        "gaps": community_selectors.role_gaps(lines),
+        "totals": totals,
+        "members": members,
+        "support_fte": design.support_fte(members),
+    }
 
 
 @login_required

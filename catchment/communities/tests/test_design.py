@@ -135,3 +135,22 @@ def test_dates_at_the_edge_of_the_calendar_and_centuries_long_plans_still_draw()
     )
     assert len(long.ticks) == design.MAX_AXIS_MONTHS
     assert long.rows[0].width <= long.width
+
+
+def test_ch5_a_missing_sponsor_blocks_and_a_missing_facilitator_warns():
+    from catchment.communities.design import role_gaps
+
+    gaps = role_gaps([("Convenor (community leader)", "Ana"), ("Moderator", "Ben")])
+    assert gaps.blockers == ("sponsor",)
+    assert gaps.warnings == ("knowledge_manager",)
+    complete = role_gaps(
+        [
+            ("Sponsor", "Secretariat"),
+            ("Coordinadora", "Ana"),
+            ("Animatrice", "Ben"),
+            ("Knowledge manager", "Cy"),
+        ]
+    )
+    assert complete.blockers == () and complete.warnings == ()
+    busy = role_gaps([(f"Task {n}", "Ana") for n in range(4)])
+    assert busy.overloaded == ("Ana",)
