@@ -23,6 +23,9 @@ POSTS_ONLY = {
     "insights:map_opt_out",
     "insights:indicators_seed",
     "insights:observe",
+    "insights:survey_status",
+    "insights:survey_withdraw",
+    "insights:survey_recompute",
 }
 READERS = {"member", "moderator", "co_convenor", "convenor", "staff"}
 
@@ -58,6 +61,17 @@ def expected(name, role, visibility):
         return 200 if role in ACTIVE_MEMBERS else 404
     if name == "insights:settings":
         return 200 if role in EDITORS else 404
+    if name in {"insights:surveys", "insights:survey"}:
+        # an open survey is for any signed-in reader: a community's audience is often not in it yet
+        return 200 if visibility == "public" or role in READERS else 404
+    if name in {
+        "insights:survey_new",
+        "insights:survey_edit",
+        "insights:survey_results",
+        "insights:survey_csv",
+        "insights:survey_graphml",
+    }:
+        return 200 if role in MANAGERS else 404
     raise AssertionError(f"{name} is not in the insights permission matrix")
 
 
@@ -97,6 +111,20 @@ def test_each_role_gets_exactly_what_it_may_and_no_names_otherwise(db, role, vis
     indicator = stories.indicator_save(
         actor=other, community=community, cycle=1, name="Participants", definition="", data_source="manual"
     )
+    from catchment.insights import surveys
+
+    survey = surveys.survey_save(
+        actor=other, community=community, data=surveys.SurveyData(topic="drought", channels=["email"])
+    )
+    surveys.survey_set_status(actor=other, survey=survey, status="open")
+    surveys.answer_save(
+        actor=talker,
+        survey=survey,
+        data=surveys.AnswerData(
+            contacts=[surveys.ContactData(f"{SECRET} contact", ["email"])], named=True, consent=True
+        ),
+    )
+    surveys.compute_survey(survey)
     person = person_in_role(role, community)
     client = Client()
     if role != "anonymous":
@@ -104,17 +132,23 @@ def test_each_role_gets_exactly_what_it_may_and_no_names_otherwise(db, role, vis
     problems = []
     for name in NAMES:
         entry = next(entry for pattern, _route, entry in all_patterns() if pattern == name)
-        values = {"slug": community.slug, "pk": story.pk if "story" in name else indicator.pk}
+        pk = story.pk if "story" in name else survey.pk if "survey" in name else indicator.pk
+        values = {"slug": community.slug, "pk": pk}
         kwargs = {key: values[key] for key in entry.pattern.regex.groupindex}
         response = client.get(reverse(name, kwargs=kwargs))
         want = expected(name, role, visibility)
         if response.status_code != want:
             problems.append(f"{name}: {response.status_code}, expected {want}")
         readable_story = name in {"insights:story", "insights:stories"} and want == 200  # told with consent
+        # The answer form suggests the community's members by name, as its members list shows them.
+        suggestions = name == "insights:survey" and want == 200
         if (
             role not in MANAGERS
             and not readable_story
+            and not suggestions
             and SECRET in response.content.decode(errors="replace")
         ):
             problems.append(f"{name}: a member's name shown to {role}")
+        if f"{SECRET} contact" in response.content.decode(errors="replace"):
+            problems.append(f"{name}: a name typed in someone's survey answer shown to {role}")
     assert problems == []

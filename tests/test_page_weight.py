@@ -265,3 +265,47 @@ def test_insights_pages_of_a_large_community_are_under_budget(client, db, url):
     response = client.get(url)
     assert response.status_code == 200
     assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)
+
+
+@pytest.mark.parametrize("page", ["answer", "results"])
+def test_survey_pages_of_a_large_audience_are_under_budget(client, db, page):
+    import random
+
+    from catchment.accounts.tests.factories import OrganisationFactory
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
+    from catchment.insights import surveys
+
+    community = CommunityFactory(slug="big", stage="design")
+    convenor = MembershipFactory(community=community, role=Role.CONVENOR).user
+    people = [MembershipFactory(community=community, user__display_name="N" * 30).user for _ in range(450)]
+    OrganisationFactory.create_batch(450, name=factory_name())
+    survey = surveys.survey_save(
+        actor=convenor,
+        community=community,
+        data=surveys.SurveyData(
+            topic="drought", channels=[value for value, _label in surveys.Channel.choices]
+        ),
+    )
+    surveys.survey_set_status(actor=convenor, survey=survey, status="open")
+    rng = random.Random(3)
+    for person in people[:120]:
+        contacts = [
+            surveys.ContactData(other.display_name + str(other.pk), rng.sample(survey.channel_list, 2))
+            for other in rng.sample(people, 8)
+        ]
+        surveys.answer_save(
+            actor=person, survey=survey, data=surveys.AnswerData(contacts=contacts, named=True, consent=True)
+        )
+    surveys.compute_survey(survey)
+    client.force_login(people[300] if page == "answer" else convenor)
+    url = f"/communities/big/surveys/{survey.pk}/" + ("results/" if page == "results" else "")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) + asset_bytes(response.content.decode()) < BUDGET, len(response.content)
+
+
+def factory_name():
+    import factory
+
+    return factory.Sequence(lambda n: f"Organisation for water number {n}")

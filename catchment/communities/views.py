@@ -59,6 +59,7 @@ from catchment.core.views import posted, serve_picture
 from catchment.discussions import permissions as discussion_policy
 from catchment.discussions import selectors as discussion_selectors
 from catchment.events import selectors as event_selectors
+from catchment.insights import selectors as insight_selectors
 
 
 @require_safe
@@ -125,6 +126,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 view.community, view.membership, charter.code_of_conduct if charter else ""
             ),
         )
+        if request.user.is_authenticated and not view.community.is_read_only:
+            context["open_survey"] = insight_selectors.open_survey_to_answer(view.community, request.user.pk)
         if view.community.stage == Stage.DESIGN and view.can_change_stage:
             context["readiness"] = selectors.launch_readiness(view.community, charter)
     if view.can_manage:

@@ -16,7 +16,7 @@ from catchment.communities.models import Community, Membership, MembershipStatus
 from catchment.core import interactions
 from catchment.core.models import Interaction, Verb
 from catchment.discussions.models import Post, Topic
-from catchment.insights import value
+from catchment.insights import surveys, value
 from catchment.insights.backfill import backfill
 from catchment.insights.models import Indicator, Story, StoryStep
 from catchment.insights.services import compute_all
@@ -108,6 +108,7 @@ def load_demo_activity(communities: int = 4) -> int:
         )
     backfill()
     _value_stories(rng)
+    _connection_surveys(rng)
     compute_all()
     return added
 
@@ -193,3 +194,97 @@ def _value_stories(rng: random.Random) -> None:
                     for cycle, (text, hoped) in steps.items()
                 ]
             )
+
+
+OUTSIDERS = [
+    ("Nguyen Van Minh", "Southern Institute of Water Resources Research"),
+    ("Tran Thi Lan", "Can Tho University"),
+    ("Le Hoang Nam", "Provincial Department of Agriculture"),
+    ("Pham Thu Ha", "Mekong River Commission"),
+    ("Vo Quoc Bao", "Farmers' Union, Ben Tre"),
+    ("Dang Minh Chau", "Provincial Department of Agriculture"),
+    ("Sok Pisey", "Ministry of Water Resources and Meteorology"),
+    ("Somchai Phan", "Mekong River Commission"),
+]
+# How the delta's practitioners reach each other: messaging and meetings first, LinkedIn rarely.
+CHANNEL_WEIGHTS = {
+    "email": 5,
+    "messaging": 6,
+    "meetings": 5,
+    "calls": 3,
+    "national_platform": 2,
+    "linkedin": 1,
+}
+
+
+def _connection_surveys(rng: random.Random) -> None:
+    """A closed pre-launch survey in a community being designed (analysed, with outsiders everyone turns
+    to), and an open one in another, waiting for answers."""
+    specs = [
+        ("mekong-delta-salinity", "salinity intrusion and delta farming", 32, True),
+        ("sahel-early-warning", "drought early-warning bulletins", 4, False),
+    ]
+    everyone = list(
+        User.objects.filter(is_active=True, email__endswith="@demo.catchment.example").order_by("pk")
+    )
+    for slug, topic, answers, close in specs:
+        community = Community.objects.filter(slug=slug).first()
+        convenor = (
+            Membership.objects.filter(community=community, role="convenor").select_related("user").first()
+            if community
+            else None
+        )
+        if community is None or convenor is None:
+            continue
+        survey = surveys.survey_save(
+            actor=convenor.user,
+            community=community,
+            data=surveys.SurveyData(
+                topic=topic,
+                channels=[*CHANNEL_WEIGHTS, "other"],
+                introduction="Before we launch, we want to start from the connections you already have. "
+                "It takes five minutes; you can change or withdraw your answers at any time.",
+            ),
+        )
+        surveys.survey_set_status(actor=convenor.user, survey=survey, status="open")
+        members = set(
+            Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE).values_list(
+                "user_id", flat=True
+            )
+        )
+        audience = [user for user in everyone if user.pk in members or community.visibility == "public"]
+        respondents = rng.sample(audience, min(answers, len(audience)))
+        hubs = rng.sample(audience, min(4, len(audience)))  # a few people many turn to
+        org_of = dict(
+            User.objects.filter(pk__in=[user.pk for user in audience]).values_list(
+                "pk", "profile__organisation__name"
+            )
+        )
+        channels, weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
+        for respondent in respondents:
+            named: dict[str, surveys.ContactData] = {}
+            choices = (
+                [
+                    (user.display_name, org_of.get(user.pk) or "")
+                    for user in rng.sample(hubs, rng.randint(0, 2))
+                ]
+                + [
+                    (user.display_name, org_of.get(user.pk) or "")
+                    for user in rng.sample(audience, rng.randint(0, 3))
+                ]
+                + rng.sample(OUTSIDERS, rng.randint(0, 3))
+            )
+            for name, organisation in choices:
+                if name == respondent.display_name or name.casefold() in named:
+                    continue
+                used = sorted(set(rng.choices(channels, weights=weights, k=rng.randint(1, 2))))
+                named[name.casefold()] = surveys.ContactData(name, used, organisation, rng.randint(1, 5))
+            surveys.answer_save(
+                actor=respondent,
+                survey=survey,
+                data=surveys.AnswerData(
+                    contacts=list(named.values()), named=rng.random() < 0.6, consent=True
+                ),
+            )
+        if close:
+            surveys.survey_set_status(actor=convenor.user, survey=survey, status="closed")

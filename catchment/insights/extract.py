@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
 
-from catchment.accounts.models import Profile
+from catchment.accounts.models import Organisation, Profile, User
 from catchment.communities.design import occurrences
 from catchment.communities.models import Activity as PlanActivity
 from catchment.communities.models import CharterVersion, Community, Membership, MembershipStatus, Role
@@ -249,3 +250,52 @@ def recurring_share(community: Community) -> float | None:
     """Share of the activity plan that recurs (familiarity) rather than happening once (excitement)."""
     cadences = list(PlanActivity.objects.filter(community=community).values_list("cadence", flat=True))
     return sum(1 for cadence in cadences if cadence != "once") / len(cadences) if cadences else None
+
+
+def organisations_of(user_ids: Iterable[int]) -> dict[int, str]:
+    """The organisation on each person's profile (one query)."""
+    return {
+        user_id: name or ""
+        for user_id, name in Profile.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "organisation__name"
+        )
+    }
+
+
+def accounts_named(people: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The hub account each (name, organisation) stands for: the only active account with that display
+    name, or, when several share it, the only one of them in that organisation (one query). Keys are
+    case-folded; ambiguous and unknown people are left out."""
+    wanted = {(name.strip().casefold(), org.strip().casefold()) for name, org in people if name.strip()}
+    if not wanted:
+        return {}
+    query = Q()
+    for name in {name for name, _org in wanted}:
+        query |= Q(display_name__iexact=name)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for pk, display_name, organisation in User.objects.filter(query, is_active=True).values_list(
+        "pk", "display_name", "profile__organisation__name"
+    ):
+        found.setdefault(display_name.strip().casefold(), []).append((pk, (organisation or "").casefold()))
+    result: dict[tuple[str, str], int] = {}
+    for name, org in wanted:
+        candidates = found.get(name, [])
+        if len(candidates) > 1 and org:
+            candidates = [c for c in candidates if c[1] == org]
+        if len(candidates) == 1:
+            result[(name, org)] = candidates[0][0]
+    return result
+
+
+def member_names(community: Community, limit: int) -> list[str]:
+    """Display names of the community's active members, for suggesting whom to name (one query)."""
+    return list(
+        Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE, user__is_active=True)
+        .order_by("user__display_name")
+        .values_list("user__display_name", flat=True)[:limit]
+    )
+
+
+def organisation_names(limit: int) -> list[str]:
+    """Organisation names known to the hub, for suggestions (one query)."""
+    return list(Organisation.objects.order_by("name").values_list("name", flat=True)[:limit])

@@ -8,8 +8,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catchment.insights.models import Capital, Cycle, DataSourceChoice, LevelSettings, StoryStatus
+from catchment.insights.models import (
+    Capital,
+    Channel,
+    Cycle,
+    DataSourceChoice,
+    Frequency,
+    LevelSettings,
+    StoryStatus,
+)
 from catchment.insights.stories import StepData, StoryData
+from catchment.insights.surveys import MAX_CONTACTS, ContactData, SurveyData
 
 
 class LevelSettingsForm(forms.ModelForm):
@@ -157,3 +166,138 @@ class ObservationForm(forms.Form):
     note = forms.CharField(label=_("Note or qualitative value"), required=False, max_length=300)
     sample = forms.IntegerField(label=_("Sample size"), required=False, min_value=0, max_value=10_000_000)
     source_ref = forms.CharField(label=_("Source"), required=False, max_length=300)
+
+
+# The existing-connections survey ------------------------------------------------------------------------
+
+
+class SurveyForm(forms.Form):
+    topic = forms.CharField(
+        label=_("Whom do people turn to for advice on…"),
+        max_length=200,
+        help_text=_("For example: drought early warning in the Limpopo basin."),
+    )
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why you ask, and what you will do with the answers."),
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Channels to ask about"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def to_data(self) -> SurveyData:
+        data = self.cleaned_data
+        return SurveyData(
+            topic=data["topic"],
+            introduction=data.get("introduction") or "",
+            channels=list(data["channels"]),
+            closes_on=data.get("closes_on"),
+        )
+
+
+class ContactForm(forms.Form):
+    """One person the respondent turns to; a row left empty is ignored."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=150)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=200)
+    channels = forms.MultipleChoiceField(
+        label=_("Through"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    frequency = forms.TypedChoiceField(
+        label=_("How often"),
+        choices=[("", "—"), *Frequency.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, channels: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].choices = channels or []  # type: ignore[attr-defined]
+        self.fields["name"].widget.attrs.update({"list": "survey-people", "autocomplete": "off"})
+        self.fields["organisation"].widget.attrs.update({"list": "survey-organisations"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("name", "").strip() and not data.get("channels"):
+            self.add_error("channels", _("Tick at least one channel."))
+        if data.get("name", "").strip() and not data.get("frequency") and "frequency" not in self.errors:
+            self.add_error("frequency", _("Say how often."))
+        if not data.get("name", "").strip() and (data.get("organisation") or data.get("channels")):
+            self.add_error("name", _("Give a name, or clear this line."))
+        return data
+
+
+class BaseContactFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        seen: set[tuple[str, str]] = set()
+        for form in self.forms:
+            name = " ".join((form.cleaned_data.get("name") or "").split()).casefold()
+            if not name:
+                continue
+            key = (name, " ".join((form.cleaned_data.get("organisation") or "").split()).casefold())
+            if key in seen:
+                raise forms.ValidationError(
+                    _("You named %(name)s twice; put all the channels on one line.")
+                    % {"name": form.cleaned_data["name"].strip()}
+                )
+            seen.add(key)
+
+
+ContactFormSet = forms.formset_factory(
+    ContactForm,
+    formset=BaseContactFormSet,
+    extra=0,
+    max_num=MAX_CONTACTS,
+    validate_max=True,
+    absolute_max=MAX_CONTACTS,
+)
+
+
+class AnswerForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my answers are used to map how people in this field are connected. Only the "
+            "community's moderators see the map, and names only of those who allow it below."
+        ),
+        error_messages={"required": _("Tick this box to agree, or leave the survey unanswered.")},
+    )
+    named = forms.BooleanField(label=_("The moderators may see my name on the map"), required=False)
+
+
+def contact_formset(
+    data: Any, channels: list[tuple[str, str]], initial: list[dict[str, Any]] | None = None, rows: int = 5
+) -> BaseContactFormSet:
+    """The contacts formset; unbound, it shows the saved contacts plus empty rows up to `rows`."""
+    initial = initial or []
+    formset: BaseContactFormSet = ContactFormSet(  # type: ignore[assignment]
+        data,
+        initial=initial,
+        prefix="contact",
+        form_kwargs={"channels": channels},
+    )
+    if data is None:
+        formset.extra = max(0, min(MAX_CONTACTS, max(rows, len(initial) + 2)) - len(initial))
+    return formset
+
+
+def contacts_of(formset: BaseContactFormSet) -> list[ContactData]:
+    return [
+        ContactData(
+            name=form.cleaned_data.get("name") or "",
+            organisation=form.cleaned_data.get("organisation") or "",
+            channels=list(form.cleaned_data.get("channels") or []),
+            frequency=form.cleaned_data.get("frequency") or Frequency.MONTHLY,
+        )
+        for form in formset.forms
+        if (form.cleaned_data.get("name") or "").strip()
+    ]

@@ -215,3 +215,117 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value}"
+
+
+# The pre-launch existing-connections survey (design notes §2.2: "how your targeted audience is already
+# connected and via which platforms").
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("survey", "Draft")
+    OPEN = "open", pgettext_lazy("survey", "Open")
+    CLOSED = "closed", pgettext_lazy("survey", "Closed")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    MESSAGING = "messaging", _("WhatsApp or another messaging app")
+    LINKEDIN = "linkedin", _("LinkedIn")
+    IWA_CONNECT = "iwa_connect", _("IWA Connect")
+    SUSANA = "susana", _("SuSanA forum")
+    NATIONAL = "national_platform", _("A national platform")
+    MEETINGS = "meetings", _("Meetings, face to face")
+    CALLS = "calls", _("Phone or video calls")
+    OTHER = "other", _("Another platform")
+
+
+class Frequency(models.IntegerChoices):
+    YEARLY = 1, _("Once a year or less")
+    FEW = 2, _("A few times a year")
+    MONTHLY = 3, _("About once a month")
+    WEEKLY = 4, _("About once a week")
+    DAILY = 5, _("Most days")
+
+
+class ConnectionSurvey(models.Model):
+    """A name-generator survey run before (or while) a community starts: "Whom do you turn to for advice on
+    this topic, and through which channels?". Its cached analysis lives in `results`."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="connection_surveys")
+    topic = models.CharField(_("advice on what?"), max_length=200)
+    introduction = models.TextField(_("introduction"), max_length=3000, blank=True)
+    channels = models.CharField(_("channels to ask about"), max_length=300)
+    status = models.CharField(max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    answers_changed_at = models.DateTimeField(null=True, blank=True)
+    results = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def channel_list(self) -> list[str]:
+        return [value for value in self.channels.split(",") if value]
+
+    @property
+    def results_stale(self) -> bool:
+        return self.answers_changed_at is not None and (
+            self.computed_at is None or self.computed_at < self.answers_changed_at
+        )
+
+
+class SurveyResponse(models.Model):
+    """One person's answers; given with consent, withdrawable. `named` lets moderators see the respondent's
+    name on the map; without it they are a pseudonym there."""
+
+    survey = models.ForeignKey(ConnectionSurvey, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    named = models.BooleanField(_("the moderators may see my name on the map"), default=False)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["survey", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "respondent"], name="insights_survey_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.respondent_id}"
+
+
+class SurveyContact(models.Model):
+    """A person the respondent turns to for advice. `person` is the hub account matched by name, if any;
+    the free-text name is seen only by the respondent."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channels = models.CharField(_("channels"), max_length=300)
+    frequency = models.PositiveSmallIntegerField(
+        _("how often"), choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+
+    class Meta:
+        ordering = ["response", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def channel_list(self) -> list[str]:
+        return [value for value in self.channels.split(",") if value]

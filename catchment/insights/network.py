@@ -307,6 +307,59 @@ def survey_graph(ties: Iterable[SurveyTie]) -> nx.DiGraph:
     return graph
 
 
+@dataclass
+class SurveyReport:
+    """What the existing-connections survey says (design notes §2.2)."""
+
+    respondents: int
+    named: int  # distinct people named as someone to turn to
+    cross_organisation: float | None  # share of respondent–contact pairs that cross organisations
+    channels: list[ChannelReach]
+    recommended: list[str]  # the channels to reach the audience through
+    in_degree: dict[int | str, int]  # how many respondents turn to each person
+    go_to: list[int | str]  # turned to by at least two respondents, most first
+    to_draw_in: list[int | str]  # "peripheral specialists": go-to people not engaged on the platform
+    metrics: Metrics
+
+
+def survey_report(
+    ties: Sequence[SurveyTie],
+    respondents: Iterable[int | str],
+    organisation: Mapping[int | str, str],
+    engaged: Iterable[int | str] = (),
+    recommend: int = 2,
+) -> SurveyReport:
+    """Analyse the survey's advice network like the interaction network, plus reach and bridging per
+    channel. `engaged` are the people already core or active on the platform: the go-to people in the top
+    decile of in-degree who are not among them are the specialists to draw in."""
+    respondents = set(respondents)
+    graph = survey_graph(ties)
+    graph.add_nodes_from(respondents)  # those who named nobody are isolates, not absent
+    in_degree = {node: graph.in_degree(node) for node in graph}
+    named = [node for node, count in in_degree.items() if count > 0]
+    go_to = sorted((node for node in named if in_degree[node] >= 2), key=lambda n: (-in_degree[n], str(n)))
+    top = _top_decile({node: float(in_degree[node]) for node in named}, named, highest=True)
+    engaged_set = set(engaged)
+    pairs = {
+        tuple(sorted((tie.respondent, tie.alter), key=str)) for tie in ties if tie.respondent != tie.alter
+    }
+    known = [(a, b) for a, b in pairs if organisation.get(a) and organisation.get(b)]
+    reach = channels(ties, organisation) if ties else []
+    return SurveyReport(
+        respondents=len(respondents),
+        named=len(named),
+        cross_organisation=(
+            sum(1 for a, b in known if organisation[a] != organisation[b]) / len(known) if known else None
+        ),
+        channels=reach,
+        recommended=[channel.channel for channel in reach[:recommend]],
+        in_degree=in_degree,
+        go_to=go_to,
+        to_draw_in=[node for node in go_to if node in top and node not in engaged_set],
+        metrics=analyse(graph, {"organisation": organisation}),
+    )
+
+
 def layout(graph: nx.Graph, seed: int = LOUVAIN_SEED) -> dict[int | str, tuple[float, float]]:
     """Positions in the unit square for drawing (force-directed, seeded, so the same network is drawn the
     same way each time)."""

@@ -77,3 +77,30 @@ def can_read_story(
     return is_member(viewer) and (
         viewer.pk == story_teller_id or can_see_insights(viewer, community, membership)
     )
+
+
+def can_manage_surveys(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
+    """Design, open, close and read the existing-connections survey: those who see the insights, while the
+    community is not archived."""
+    return can_see_insights(viewer, community, membership) and not community.is_read_only
+
+
+def can_see_survey(
+    viewer: Viewer, community: Community, membership: Membership | None, is_draft: bool
+) -> bool:
+    """A survey once opened is for any signed-in reader of the community (the audience a community is
+    designed for is often not in it yet); drafts stay with those who manage surveys."""
+    if is_draft:
+        return can_see_insights(viewer, community, membership)
+    return is_member(viewer) and community_policy.can_read_community(viewer, community, membership)
+
+
+def can_answer_survey(
+    viewer: Viewer, community: Community, membership: Membership | None, accepting: bool
+) -> bool:
+    """Answer (or change, or withdraw, an answer) while the survey accepts answers."""
+    return (
+        accepting
+        and not community.is_read_only
+        and can_see_survey(viewer, community, membership, is_draft=False)
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from catchment.accounts.models import User
 from catchment.communities.models import Community
@@ -13,6 +14,7 @@ from catchment.insights import value
 from catchment.insights.models import (
     CYCLE_NAMES,
     Capital,
+    ConnectionSurvey,
     Cycle,
     Indicator,
     LevelSettings,
@@ -22,6 +24,8 @@ from catchment.insights.models import (
     SnapshotKind,
     Story,
     StoryStatus,
+    SurveyResponse,
+    SurveyStatus,
 )
 
 
@@ -181,3 +185,69 @@ def indicator_for(community: Community, pk: int) -> Indicator:
     if found is None:
         raise Http404
     return found
+
+
+def surveys(community: Community, viewer_id: int | None, everything: bool) -> list[ConnectionSurvey]:
+    """The community's connection surveys with how many answered and whether the viewer did (one query);
+    drafts only for those who manage surveys."""
+    rows = ConnectionSurvey.objects.filter(community=community).annotate(
+        answers=Count("responses", distinct=True),
+        answered=Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), respondent_id=viewer_id or 0)),
+    )
+    if not everything:
+        rows = rows.exclude(status=SurveyStatus.DRAFT)
+    return list(rows.defer("results").order_by("-created_at", "-pk")[:50])
+
+
+def survey_for(community: Community, pk: int) -> ConnectionSurvey | None:
+    return ConnectionSurvey.objects.filter(community=community, pk=pk).first()
+
+
+def own_answer(survey: ConnectionSurvey, viewer_id: int | None) -> SurveyResponse | None:
+    """The viewer's answers with their contacts (two queries)."""
+    if not viewer_id:
+        return None
+    return (
+        SurveyResponse.objects.filter(survey=survey, respondent_id=viewer_id)
+        .prefetch_related("contacts")
+        .first()
+    )
+
+
+def open_survey_to_answer(community: Community, viewer_id: int | None) -> ConnectionSurvey | None:
+    """The latest open survey of the community that the viewer has not answered (one query)."""
+    if not viewer_id:
+        return None
+    today = timezone.localdate()
+    return (
+        ConnectionSurvey.objects.filter(community=community, status=SurveyStatus.OPEN)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        .exclude(responses__respondent_id=viewer_id)
+        .defer("results")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+
+
+def survey_names(survey: ConnectionSurvey, named: bool, pseudonym: str) -> dict[str, str]:
+    """Labels for the nodes of a survey's map: a respondent's name only when the viewer may see names, the
+    respondent allowed it and has not opted out of maps; a stable pseudonym for everyone else (people
+    named by others never chose to be on the map). Two queries."""
+    nodes = [str(node["id"]) for node in survey.results.get("nodes", [])]
+    labels = {key: pseudonym % {"number": index + 1} for index, key in enumerate(nodes)}
+    if not named:
+        return labels
+    allowed = set(
+        SurveyResponse.objects.filter(survey=survey, named=True).values_list("respondent_id", flat=True)
+    )
+    wanted = [int(key[1:]) for key in nodes if key.startswith("u") and int(key[1:]) in allowed]
+    hidden = set(MapOptOut.objects.filter(user_id__in=wanted).values_list("user_id", flat=True))
+    shown = dict(
+        User.objects.filter(pk__in=[pk for pk in wanted if pk not in hidden]).values_list(
+            "pk", "display_name"
+        )
+    )
+    return {
+        key: shown.get(int(key[1:])) or label if key.startswith("u") else label
+        for key, label in labels.items()
+    }

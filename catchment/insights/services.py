@@ -18,7 +18,7 @@ from catchment.accounts.permissions import Viewer, is_member
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Stage
 from catchment.core.tasks import task
-from catchment.insights import extract, health, levels, network, permissions, stories
+from catchment.insights import extract, health, levels, network, permissions, stories, surveys
 from catchment.insights.models import LevelSettings, MapOptOut, Snapshot, SnapshotKind
 
 CODE_VERSION = "insights-1"
@@ -340,12 +340,13 @@ def compute_hub(as_of: datetime.datetime | None = None) -> Snapshot:
 
 @task
 def compute_all() -> int:
-    """Recompute every running community, then the hub comparison (nightly)."""
+    """Recompute every running community, then the hub comparison, then the connection surveys with new
+    answers (nightly)."""
     count = 0
     for community in Community.objects.filter(stage__in=[Stage.LAUNCHED, Stage.DORMANT]).order_by("pk"):
         count += len(compute_community(community))
     compute_hub()
-    return count + 1
+    return count + 1 + surveys.nightly()
 
 
 def recompute(*, actor: Viewer, community: Community) -> None:

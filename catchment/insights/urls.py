@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catchment.insights import views
+from catchment.insights import survey_views, views
 
 app_name = "insights"
 
@@ -25,4 +25,32 @@ urlpatterns = [
     path("communities/<slug:slug>/value/indicators/", views.indicators, name="indicators"),
     path("communities/<slug:slug>/value/indicators/seed/", views.indicators_seed, name="indicators_seed"),
     path("communities/<slug:slug>/value/indicators/<int:pk>/observe/", views.observe, name="observe"),
+    path("communities/<slug:slug>/surveys/", survey_views.survey_list, name="surveys"),
+    path("communities/<slug:slug>/surveys/new/", survey_views.survey_new, name="survey_new"),
+    path("communities/<slug:slug>/surveys/<int:pk>/", survey_views.survey_detail, name="survey"),
+    path("communities/<slug:slug>/surveys/<int:pk>/edit/", survey_views.survey_edit, name="survey_edit"),
+    path(
+        "communities/<slug:slug>/surveys/<int:pk>/status/", survey_views.survey_status, name="survey_status"
+    ),
+    path(
+        "communities/<slug:slug>/surveys/<int:pk>/withdraw/",
+        survey_views.survey_withdraw,
+        name="survey_withdraw",
+    ),
+    path(
+        "communities/<slug:slug>/surveys/<int:pk>/results/",
+        survey_views.survey_results,
+        name="survey_results",
+    ),
+    path("communities/<slug:slug>/surveys/<int:pk>/results.csv", survey_views.survey_csv, name="survey_csv"),
+    path(
+        "communities/<slug:slug>/surveys/<int:pk>/results.graphml",
+        survey_views.survey_graphml,
+        name="survey_graphml",
+    ),
+    path(
+        "communities/<slug:slug>/surveys/<int:pk>/recompute/",
+        survey_views.survey_recompute,
+        name="survey_recompute",
+    ),
 ]

@@ -73,3 +73,89 @@ def test_a_convenor_reads_the_insights_and_the_hub_team_compares(browser, page, 
     assert team.get_by_role("link", name="River Restoration").count() >= 1
     assert_accessible(team)
     team.context.close()
+
+
+def test_before_launch_a_convenor_maps_how_the_audience_is_connected(browser, page, live_server, tmp_path):
+    import networkx as nx
+
+    from catchment.accounts.tests.factories import OrganisationFactory, ProfileFactory
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
+    from catchment.insights import surveys
+
+    base = live_server.url
+    community = CommunityFactory(slug="drought", name="Drought Resilience", stage="design")
+    convenor = ProfileFactory(user__email="convenor@example.org", user__display_name="Carla Convenor").user
+    MembershipFactory(community=community, user=convenor, role=Role.CONVENOR)
+    ministry = OrganisationFactory(name="Ministry of Water")
+    amina = ProfileFactory(
+        user__email="amina@example.org", user__display_name="Amina Diallo", organisation=ministry
+    ).user
+    bongani = ProfileFactory(user__display_name="Bongani Dube", organisation=OrganisationFactory()).user
+    for person in (amina, bongani):
+        MembershipFactory(community=community, user=person)
+
+    sign_in(page, base, "convenor@example.org")
+    page.goto(base + "/communities/drought/")
+    page.get_by_role("link", name="Map how your audience is already connected").click()
+    page.get_by_role("link", name="Design a survey").click()
+    page.get_by_label("Whom do people turn to for advice on…").fill("drought early warning")
+    page.get_by_role("button", name="Save the survey").click()
+    assert "This is a preview" in page.inner_text("main")
+    page.get_by_role("button", name="Open for answers").click()
+    assert "The survey is open for answers." in page.inner_text("main")
+
+    member = browser.new_context(locale="en-GB").new_page()
+    sign_in(member, base, "amina@example.org")
+    member.goto(base + "/communities/drought/")
+    member.get_by_role("link", name="Answer the survey").click()
+    first = member.get_by_role("group", name="Person 1", exact=True)
+    first.get_by_label("Name").fill("Bongani Dube")
+    first.get_by_role("checkbox", name="Email").check()
+    first.get_by_role("checkbox", name="WhatsApp or another messaging app").check()
+    first.get_by_label("How often").select_option(label="About once a week")
+    member.get_by_role("button", name="More lines").click()
+    assert member.get_by_role("group", name="Person 10", exact=True).count() == 1
+    assert member.get_by_role("group", name="Person 1", exact=True).get_by_label("Name").input_value() == (
+        "Bongani Dube"
+    )
+    second = member.get_by_role("group", name="Person 2", exact=True)
+    second.get_by_label("Name").fill("Kofi Mensah")
+    second.get_by_label("Organisation").fill("Volta Basin Authority")
+    second.get_by_role("checkbox", name="Meetings, face to face").check()
+    second.get_by_label("How often").select_option(label="A few times a year")
+    member.get_by_label("I agree that my answers are used").check()
+    member.get_by_label("The moderators may see my name on the map").check()
+    assert_accessible(member)
+    member.get_by_role("button", name="Send my answers").click()
+    assert "your answers are saved" in member.inner_text("main")
+    member.context.close()
+    surveys.answer_save(
+        actor=bongani,
+        survey=community.connection_surveys.get(),
+        data=surveys.AnswerData(
+            contacts=[
+                surveys.ContactData("Kofi Mensah", ["email"], "Volta Basin Authority", 3),
+                surveys.ContactData("Amina Diallo", ["messaging"], "", 4),
+            ],
+            consent=True,
+        ),
+    )
+
+    page.reload()
+    page.get_by_role("button", name="Close and analyse").click()
+    page.get_by_role("link", name="The analysis").click()
+    text = page.inner_text("main")
+    assert "To reach this audience, start with:" in text
+    assert "Volta Basin Authority" in text  # Kofi, whom both turn to, is a go-to person: by pseudonym
+    html = page.content()  # the map names Amina, who allowed it, and nobody else
+    assert "Amina Diallo" in html and "Bongani Dube" not in html and "Kofi" not in html
+    assert page.locator("#network circle").count() == 3
+    assert page.get_by_role("img", name="Reach of each channel").count() == 1
+    assert_accessible(page)
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download as GraphML").click()
+    target = tmp_path / "survey.graphml"
+    downloading.value.save_as(target)
+    graph = nx.read_graphml(target)
+    assert graph.number_of_nodes() == 3 and graph.number_of_edges() == 5

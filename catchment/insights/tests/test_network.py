@@ -2,6 +2,8 @@
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catchment.insights import network
 from catchment.insights.network import SurveyTie, Tie
@@ -233,3 +235,81 @@ def test_sampled_betweenness_is_reproducible():
     first = network.analyse(network.interaction_graph(ties), betweenness_sample=20)
     second = network.analyse(network.interaction_graph(ties), betweenness_sample=20)
     assert first.betweenness == second.betweenness
+
+
+# The existing-connections survey, worked by hand: respondents A, B, C, D; X is named but did not answer.
+SURVEY_ORG = {"A": "org1", "B": "org1", "C": "org2", "D": "org3", "X": "org2"}
+SURVEY_TIES = [
+    SurveyTie("A", "C", "email", 3),
+    SurveyTie("A", "C", "meetings", 2),
+    SurveyTie("A", "X", "messaging", 4),
+    SurveyTie("B", "A", "email", 4),
+    SurveyTie("B", "X", "messaging", 3),
+    SurveyTie("C", "X", "email", 2),
+    SurveyTie("C", "D", "linkedin", 1),
+    SurveyTie("D", "X", "messaging", 5),
+    SurveyTie("D", "A", "email", 2),
+]
+
+
+def test_survey_report_by_hand():
+    report = network.survey_report(SURVEY_TIES, "ABCD", SURVEY_ORG, engaged={"A"})
+    assert report.respondents == 4
+    # X is named by all four, A by B and D, C by A, D by C.
+    assert report.in_degree == {"A": 2, "B": 0, "C": 1, "D": 1, "X": 4}
+    assert report.named == 4
+    assert report.go_to == ["X", "A"]
+    # Top decile of the four named people is X alone; X is not engaged on the platform.
+    assert report.to_draw_in == ["X"]
+    # Pairs: A-C, A-X, A-B, B-X, C-X, C-D, D-X, A-D; A-B and C-X stay inside an organisation: 6 of 8 cross.
+    assert report.cross_organisation == pytest.approx(0.75)
+    by_channel = {c.channel: c for c in report.channels}
+    # email: used by all four; 4 of 9 ties; A-C and A-D cross, A-B and C-X do not: E-I = (2 - 2) / 4.
+    assert by_channel["email"].reach == 1.0
+    assert by_channel["email"].tie_share == pytest.approx(4 / 9)
+    assert by_channel["email"].bridging == 0.0
+    # messaging: A, B and D; 3 of 9 ties, every one across organisations.
+    assert by_channel["messaging"].reach == 0.75
+    assert by_channel["messaging"].bridging == 1.0
+    assert [c.channel for c in report.channels] == ["email", "messaging", "linkedin", "meetings"]
+    assert report.recommended == ["email", "messaging"]
+    # Five people, eight undirected ties out of ten possible; no tie is returned.
+    assert report.metrics.nodes == 5
+    assert report.metrics.edges == 8
+    assert report.metrics.density == pytest.approx(0.8)
+    assert report.metrics.reciprocity == 0.0
+
+
+def test_survey_report_counts_silent_respondents_and_an_empty_survey():
+    report = network.survey_report([SurveyTie("A", "B", "email")], ["A", "Q"], {})
+    assert report.respondents == 2
+    assert "Q" in report.metrics.isolates
+    assert report.cross_organisation is None
+    assert report.go_to == []  # one respondent naming someone is not yet a go-to person
+    empty = network.survey_report([], [], {})
+    assert (empty.respondents, empty.named, empty.channels, empty.recommended) == (0, 0, [], [])
+
+
+survey_ties = st.lists(
+    st.builds(
+        SurveyTie,
+        st.sampled_from("ABCDE"),
+        st.sampled_from("ABCDEXYZ"),
+        st.sampled_from(["email", "messaging", "linkedin", "meetings"]),
+        st.integers(1, 5),
+    ),
+    max_size=40,
+)
+
+
+@given(survey_ties, st.dictionaries(st.sampled_from("ABCDEXYZ"), st.sampled_from(["o1", "o2", "o3"])))
+def test_survey_report_shares_stay_in_bounds(ties, organisation):
+    report = network.survey_report(ties, {tie.respondent for tie in ties}, organisation)
+    if any(tie.respondent != tie.alter for tie in ties):
+        assert sum(c.tie_share for c in report.channels) == pytest.approx(1.0)
+    for channel in report.channels:
+        assert 0 < channel.reach <= 1
+        assert channel.bridging is None or -1 <= channel.bridging <= 1
+    assert all(report.in_degree[node] >= 2 for node in report.go_to)
+    assert set(report.to_draw_in) <= set(report.go_to)
+    assert report.cross_organisation is None or 0 <= report.cross_organisation <= 1
