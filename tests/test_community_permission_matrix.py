@@ -57,6 +57,7 @@ POSTS_ONLY = {
     "communities:resource_delete",
     "communities:activity_delete",
     "communities:milestone_delete",
+    "communities:charter_approve",
 }
 READABLE = {
     "communities:charter",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catchment.accounts.models import Organisation, OrganisationType, Theme, User
+from catchment.communities import selectors, services
 from catchment.communities.models import (
     Activity,
     ActivityKind,
@@ -270,6 +271,17 @@ CONSULTATION = {
 }
 
 
+def _approve_charter(community: Community) -> None:
+    """The sponsor on the roles sheet approves a running community's charter."""
+    sponsor_id = next(iter(sorted(selectors.sponsor_ids(community))), None)
+    current = community.charter_versions.order_by("-number").first()
+    if sponsor_id is None or current is None:
+        return
+    services.charter_approve(
+        actor=User.objects.get(pk=sponsor_id), community=community, number=current.number
+    )
+
+
 def _design_tools(
     community: Community, roles: dict[int, Role], people: dict[int, User], launched: bool, design: bool
 ) -> None:
@@ -285,13 +297,15 @@ def _design_tools(
     co = (holders[Role.CO_CONVENOR] or [lead])[0]
     moderators = holders[Role.MODERATOR] or [co]
     core = holders[Role.CORE] or [lead]
+    # The hub team's first account sponsors every community, so it can approve their charters.
+    sponsor = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
     lines = [
         ("Convenor", lead, "", "12"),
         ("Co-convenor", co, "", "8"),
         *(("Moderator", person, "", "6") for person in moderators),
         ("Knowledge manager", core[0], "", "4"),
         ("Webinar host", core[-1], "", "3"),
-        ("Sponsor", None, "Regional Water Partnership secretariat", "2"),
+        ("Sponsor", sponsor, "" if sponsor else "Regional Water Partnership secretariat", "2"),
     ]
     ResourceCommitment.objects.bulk_create(
         [
@@ -488,6 +502,8 @@ def load_demo_communities() -> int:
             launched=stage != Stage.DESIGN,
             design=stage == Stage.DESIGN,
         )
+        if stage in (Stage.LAUNCHED, Stage.DORMANT):
+            _approve_charter(community)
         created += 1
 
     hub = Community.objects.get(slug="moderators")

@@ -242,6 +242,13 @@ class RoleGaps:
     overloaded: tuple[str, ...]  # people holding more than MAX_ROLES_PER_PERSON responsibilities
 
 
+def roles_named(responsibility: str) -> set[str]:
+    """The needed roles a responsibility on the roles sheet names ("Sponsor (Secretariat)" → sponsor),
+    in any of the four languages."""
+    text = responsibility.casefold()
+    return {role for role, words in ROLE_WORDS.items() if any(word in text for word in words)}
+
+
 def role_gaps(lines: Iterable[tuple[str, str]]) -> RoleGaps:
     """Which needed roles nobody holds, from (responsibility, person) lines: a missing sponsor or leader
     blocks, a missing facilitator or knowledge manager warns; one person may hold several roles, but more
@@ -249,12 +256,10 @@ def role_gaps(lines: Iterable[tuple[str, str]]) -> RoleGaps:
     held: set[str] = set()
     per_person: dict[str, int] = {}
     for responsibility, person in lines:
-        text = responsibility.casefold()
-        for role, words in ROLE_WORDS.items():
-            if any(word in text for word in words):
-                held.add(role)
-        if person:
-            per_person[person] = per_person.get(person, 0) + 1
+        if not person.strip():
+            continue  # a line nobody has taken yet holds no role
+        held |= roles_named(responsibility)
+        per_person[person] = per_person.get(person, 0) + 1
     missing = [role for role in ROLE_WORDS if role not in held]
     return RoleGaps(
         blockers=tuple(role for role in missing if role in BLOCKING_ROLES),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catchment.accounts.models import Organisation, Theme
 from catchment.core.models import TimeStampedModel
@@ -257,8 +258,15 @@ CHARTER_SECTIONS = (
 )
 
 
+class CharterStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("charter", "Draft")
+    APPROVED = "approved", pgettext_lazy("charter", "Approved")
+    SUPERSEDED = "superseded", pgettext_lazy("charter", "Superseded")
+
+
 class CharterVersion(models.Model):
-    """One saved state of a community's charter: the seven elements. Saving never overwrites."""
+    """One saved state of a community's charter: the seven elements. Saving never overwrites. The
+    sponsor approves a complete version; the one approved before it is then superseded."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="charter_versions")
     number = models.PositiveIntegerField(_("version"))
@@ -274,6 +282,7 @@ class CharterVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    status = models.CharField(max_length=12, choices=CharterStatus.choices, default=CharterStatus.DRAFT)
 
     class Meta:
         ordering = ["community", "-number"]
@@ -307,6 +316,30 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"Consultation for {self.community}"
+
+
+class CharterRevision(models.Model):
+    """A line of the charter's version history, as in the CDC charter template: written when the sponsor
+    approves a version (who implemented it, when, who approved it, when, and why)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="charter_revisions")
+    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="revisions")
+    implemented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revision_date = models.DateField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by_name = models.CharField(max_length=120)  # kept if the account goes
+    approval_date = models.DateField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["community", "approval_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version} approved {self.approval_date}"
 
 
 class ResourceCommitment(models.Model):

@@ -168,3 +168,9 @@ def needs_conduct_acceptance(community: Community, membership: Membership | None
         and bool(conduct_text.strip())
         and membership.conduct_accepted_at is None
     )
+
+
+def can_approve_charter(viewer: Viewer, community: Community, is_sponsor: bool) -> bool:
+    """The charter is approved by its sponsor: the hub member named as sponsor on the roles sheet
+    (domain.md §6.3), while the community is not archived."""
+    return is_member(viewer) and is_sponsor and not community.is_read_only

@@ -19,6 +19,7 @@ from catchment.communities.models import (
     ROLE_RANK,
     Activity,
     ActivityStatus,
+    CharterRevision,
     CharterVersion,
     Community,
     CommunityLanguage,
@@ -294,3 +295,31 @@ def role_gaps(lines: Iterable[ResourceCommitment]) -> dict[str, list[str]]:
         "warnings": [str(ROLE_LABELS[role]) for role in gaps.warnings],
         "overloaded": list(gaps.overloaded),
     }
+
+
+def sponsor_ids(community: Community) -> set[int]:
+    """The hub accounts named on the roles sheet for a sponsor's responsibility (one query)."""
+    return {
+        person_id
+        for responsibility, person_id in community.resource_commitments.filter(
+            person__isnull=False, person__is_active=True
+        ).values_list("responsibility", "person_id")
+        if "sponsor" in design.roles_named(responsibility)
+    }
+
+
+def charter_history(community: Community) -> list[CharterRevision]:
+    """The version history of approvals, oldest first (one query)."""
+    return list(
+        community.charter_revisions.select_related("version", "implemented_by").order_by(
+            "approval_date", "pk"
+        )
+    )
+
+
+REVIEW_AFTER_DAYS = 365  # "design for evolution": review the charter a year after approving it
+
+
+def review_due(history: list[CharterRevision]) -> datetime.date | None:
+    """When the approved charter is due for review (a year after the latest approval)."""
+    return history[-1].approval_date + datetime.timedelta(days=REVIEW_AFTER_DAYS) if history else None

@@ -19,11 +19,14 @@ from django.utils.translation import gettext as _
 from catchment.accounts.models import Organisation, Theme, User
 from catchment.accounts.permissions import Viewer
 from catchment.communities import notifications, permissions, selectors
+from catchment.communities.charter import missing_sections
 from catchment.communities.models import (
     CHARTER_SECTIONS,
     CONSULTATION_FIELDS,
     FACILITATING_ROLES,
     Activity,
+    CharterRevision,
+    CharterStatus,
     CharterVersion,
     Community,
     CommunityLanguage,
@@ -38,6 +41,7 @@ from catchment.communities.models import (
     ResourceCommitment,
     Role,
     Stage,
+    charter_section_label,
 )
 from catchment.core import interactions
 from catchment.core.models import Verb
@@ -45,6 +49,14 @@ from catchment.core.models import Verb
 
 class CommunityError(ValueError):
     """A request that cannot be carried out; the message is translated and safe to show."""
+
+
+class CharterIncomplete(CommunityError):
+    """Approval asked for a charter with an element still empty."""
+
+
+class NotAuthorised(PermissionDenied):
+    """Approval asked by someone who is not the community's sponsor."""
 
 
 def _log_join(membership: Membership) -> None:
@@ -363,6 +375,44 @@ def charter_save(
         note=note.strip(),
         author=cast(User, actor),
         **values,
+    )
+
+
+@transaction.atomic
+def charter_approve(*, actor: Viewer, community: Community, number: int) -> CharterRevision:
+    """The sponsor approves the latest version of a complete charter (domain.md §6.3): the version
+    becomes approved, the one approved before it superseded, and a line is added to the version history."""
+    if not permissions.can_approve_charter(
+        actor, community, is_sponsor=actor.pk in selectors.sponsor_ids(community)
+    ):
+        raise NotAuthorised
+    Community.objects.select_for_update().filter(pk=community.pk).first()
+    current = _current_charter(community)
+    if current is None or current.number != number:
+        raise CommunityError(_("Only the latest version of the charter can be approved."))
+    missing = missing_sections(current.sections())
+    if missing:
+        raise CharterIncomplete(
+            _("A charter is approved when all seven elements are written. Still empty: %(missing)s.")
+            % {"missing": ", ".join(str(charter_section_label(name)) for name in missing)}
+        )
+    if current.status == CharterStatus.APPROVED:
+        raise CommunityError(_("This version is already approved."))
+    CharterVersion.objects.filter(community=community, status=CharterStatus.APPROVED).update(
+        status=CharterStatus.SUPERSEDED
+    )
+    current.status = CharterStatus.APPROVED
+    current.save(update_fields=["status"])
+    approver = cast(User, actor)
+    return CharterRevision.objects.create(
+        community=community,
+        version=current,
+        implemented_by_id=current.author_id,
+        revision_date=timezone.localdate(current.created_at),
+        approved_by=approver,
+        approved_by_name=approver.display_name or approver.username,
+        approval_date=timezone.localdate(),
+        reason=current.note,
     )
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:slug>/members/<slug:username>/hand-over/", views.hand_over, name="hand_over"),
     path("<slug:slug>/charter/", views.charter, name="charter"),
     path("<slug:slug>/charter/edit/", views.charter_edit, name="charter_edit"),
+    path("<slug:slug>/charter/approve/", views.charter_approve, name="charter_approve"),
     path("<slug:slug>/charter.md", views.charter_markdown, name="charter_markdown"),
     path("<slug:slug>/charter.docx", views.charter_docx, name="charter_docx"),
     path("<slug:slug>/consultation/", views.consultation, name="consultation"),

@@ -265,6 +265,9 @@ def charter(request: HttpRequest, slug: str) -> HttpResponse:
     sections = []
     if shown is not None:
         sections = [(charter_section_label(name), getattr(shown, name)) for name in CHARTER_SECTIONS]
+    history = selectors.charter_history(view.community)
+    sponsors = selectors.sponsor_ids(view.community)
+    due = selectors.review_due(history)
     return render(
         request,
         "communities/charter.html",
@@ -279,8 +282,39 @@ def charter(request: HttpRequest, slug: str) -> HttpResponse:
             "missing": [
                 charter_section_label(name) for name in missing_sections(shown.sections() if shown else {})
             ],
+            "history": history,
+            "approved": next((v for v in versions if v.status == "approved"), None),
+            "can_approve": shown is not None
+            and shown.status == "draft"
+            and permissions.can_approve_charter(
+                request.user, view.community, is_sponsor=request.user.pk in sponsors
+            ),
+            "sponsor_named": bool(sponsors),
+            "review_due": due,
+            "review_overdue": due is not None and due < timezone.localdate(),
         },
     )
+
+
+@login_required
+@require_POST
+def charter_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read:
+        raise Http404
+    number = request.POST.get("number", "")
+    if not (number.isdecimal() and len(number) < 7):
+        messages.error(request, _("Choose the version to approve."))
+        return redirect("communities:charter", slug=slug)
+    try:
+        services.charter_approve(actor=request.user, community=view.community, number=int(number))
+    except services.NotAuthorised:
+        raise Http404 from None
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The charter is approved. It is due for review in a year."))
+    return redirect("communities:charter", slug=slug)
 
 
 @login_required
@@ -599,7 +633,8 @@ def _readable_charter(request: HttpRequest, slug: str) -> tuple[Community, Chart
 def charter_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     community, version = _readable_charter(request, slug)
     response = HttpResponse(
-        export.charter_markdown(community, version), content_type="text/markdown; charset=utf-8"
+        export.charter_markdown(community, version, selectors.charter_history(community)),
+        content_type="text/markdown; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{community.slug}-charter-v{version.number}.md"'
     return response
@@ -608,7 +643,10 @@ def charter_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def charter_docx(request: HttpRequest, slug: str) -> HttpResponse:
     community, version = _readable_charter(request, slug)
-    response = HttpResponse(export.charter_docx(community, version), content_type=export.DOCX_TYPE)
+    response = HttpResponse(
+        export.charter_docx(community, version, selectors.charter_history(community)),
+        content_type=export.DOCX_TYPE,
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="{community.slug}-charter-v{version.number}.docx"'
     )

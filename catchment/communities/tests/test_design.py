@@ -154,3 +154,12 @@ def test_ch5_a_missing_sponsor_blocks_and_a_missing_facilitator_warns():
     assert complete.blockers == () and complete.warnings == ()
     busy = role_gaps([(f"Task {n}", "Ana") for n in range(4)])
     assert busy.overloaded == ("Ana",)
+
+
+def test_a_role_on_the_sheet_that_nobody_has_taken_is_not_held():
+    from catchment.communities.design import role_gaps, roles_named
+
+    gaps = role_gaps([("Sponsor", ""), ("Leader", "Ana")])
+    assert gaps.blockers == ("sponsor",)
+    assert roles_named("Спонсор (секретариат)") == {"sponsor"}
+    assert roles_named("Coffee") == set()
