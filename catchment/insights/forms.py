@@ -267,7 +267,8 @@ class AnswerForm(forms.Form):
     consent = forms.BooleanField(
         label=_(
             "I agree that my answers are used to map how people in this field are connected. Only the "
-            "community's moderators see the map, and names only of those who allow it below."
+            "community's moderators and convenors, and the hub team, see the map, and names only of those "
+            "who allow it below."
         ),
         error_messages={"required": _("Tick this box to agree, or leave the survey unanswered.")},
     )

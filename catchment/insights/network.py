@@ -269,23 +269,47 @@ class ChannelReach:
     reach: float  # share of respondents who use it
     tie_share: float  # share of all ties that go through it
     bridging: float | None  # cross-organisation E-I index of its ties
+    respondents: int = 0  # how many respondents use it
+    ties: int = 0  # how many ties go through it
 
 
-def channels(ties: Sequence[SurveyTie], organisation: Mapping[int | str, str]) -> list[ChannelReach]:
-    """For each channel of the existing-connections survey: how many respondents use it, how many ties it
-    carries, and how far it bridges organisations; best for outreach first (reach, then bridging)."""
-    respondents = {tie.respondent for tie in ties}
+def clean_ties(ties: Iterable[SurveyTie]) -> list[SurveyTie]:
+    """Survey ties as counted: nobody turns to themselves, and a respondent naming the same person twice
+    on one channel is one tie (the higher frequency kept). Order is kept."""
+    kept: dict[tuple[int | str, int | str, str], SurveyTie] = {}
+    for tie in ties:
+        if tie.respondent == tie.alter:
+            continue
+        key = (tie.respondent, tie.alter, tie.channel)
+        if key not in kept or kept[key].frequency < tie.frequency:
+            kept[key] = tie
+    return list(kept.values())
+
+
+def channels(
+    ties: Sequence[SurveyTie],
+    organisation: Mapping[int | str, str],
+    respondents: Iterable[int | str] | None = None,
+) -> list[ChannelReach]:
+    """For each channel of the existing-connections survey: the share of respondents who use it (of all
+    `respondents`, those who named nobody included; by default those who named someone), the share of ties
+    it carries, and how far it bridges organisations; best for outreach first (reach, then bridging)."""
+    everyone = set(respondents) if respondents is not None else {tie.respondent for tie in ties}
+    everyone |= {tie.respondent for tie in ties}
     result = []
     for channel in sorted({tie.channel for tie in ties}):
         used = [tie for tie in ties if tie.channel == channel]
         graph = nx.Graph()
         graph.add_edges_from((tie.respondent, tie.alter) for tie in used if tie.respondent != tie.alter)
+        users = len({tie.respondent for tie in used})
         result.append(
             ChannelReach(
                 channel=channel,
-                reach=len({tie.respondent for tie in used}) / len(respondents),
+                reach=users / len(everyone),
                 tie_share=len(used) / len(ties),
                 bridging=ei_index(graph, organisation),
+                respondents=users,
+                ties=len(used),
             )
         )
     return sorted(
@@ -333,6 +357,7 @@ def survey_report(
     channel. `engaged` are the people already core or active on the platform: the go-to people in the top
     decile of in-degree who are not among them are the specialists to draw in."""
     respondents = set(respondents)
+    ties = clean_ties(ties)
     graph = survey_graph(ties)
     graph.add_nodes_from(respondents)  # those who named nobody are isolates, not absent
     in_degree = {node: graph.in_degree(node) for node in graph}
@@ -344,7 +369,7 @@ def survey_report(
         tuple(sorted((tie.respondent, tie.alter), key=str)) for tie in ties if tie.respondent != tie.alter
     }
     known = [(a, b) for a, b in pairs if organisation.get(a) and organisation.get(b)]
-    reach = channels(ties, organisation) if ties else []
+    reach = channels(ties, organisation, respondents) if ties else []
     return SurveyReport(
         respondents=len(respondents),
         named=len(named),

@@ -104,3 +104,9 @@ def can_answer_survey(
         and not community.is_read_only
         and can_see_survey(viewer, community, membership, is_draft=False)
     )
+
+
+def can_withdraw_answer(viewer: Viewer, has_answer: bool) -> bool:
+    """Respondents withdraw their own answers at any time: after the survey closed, after leaving the
+    community, even if they can no longer read it."""
+    return is_member(viewer) and has_answer

@@ -237,17 +237,39 @@ def survey_names(survey: ConnectionSurvey, named: bool, pseudonym: str) -> dict[
     labels = {key: pseudonym % {"number": index + 1} for index, key in enumerate(nodes)}
     if not named:
         return labels
+    accounts: dict[str, int] = survey.results.get("accounts", {})
     allowed = set(
         SurveyResponse.objects.filter(survey=survey, named=True).values_list("respondent_id", flat=True)
     )
-    wanted = [int(key[1:]) for key in nodes if key.startswith("u") and int(key[1:]) in allowed]
+    wanted = [pk for pk in accounts.values() if pk in allowed]
     hidden = set(MapOptOut.objects.filter(user_id__in=wanted).values_list("user_id", flat=True))
     shown = dict(
         User.objects.filter(pk__in=[pk for pk in wanted if pk not in hidden]).values_list(
             "pk", "display_name"
         )
     )
-    return {
-        key: shown.get(int(key[1:])) or label if key.startswith("u") else label
-        for key, label in labels.items()
-    }
+    return {key: shown.get(accounts.get(key, 0)) or label for key, label in labels.items()}
+
+
+def answered_survey(slug: str, pk: int, viewer_id: int | None) -> ConnectionSurvey | None:
+    """A survey the viewer has answered, found without the community's read rules (for withdrawing)."""
+    if not viewer_id:
+        return None
+    return (
+        ConnectionSurvey.objects.filter(community__slug=slug, pk=pk, responses__respondent_id=viewer_id)
+        .select_related("community")
+        .defer("results")
+        .first()
+    )
+
+
+def my_answers(viewer_id: int | None) -> list[SurveyResponse]:
+    """Every survey the viewer has answered, newest first (one query)."""
+    if not viewer_id:
+        return []
+    return list(
+        SurveyResponse.objects.filter(respondent_id=viewer_id)
+        .select_related("survey__community")
+        .defer("survey__results")
+        .order_by("-updated_at", "-pk")
+    )

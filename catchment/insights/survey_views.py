@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from catchment.communities import selectors as community_selectors
 from catchment.communities.selectors import CommunityView
 from catchment.core.csvfiles import csv_response
-from catchment.core.views import posted
+from catchment.core.views import posted, safe_next
 from catchment.insights import extract, network, permissions, selectors, surveys
 from catchment.insights.forms import AnswerForm, SurveyForm, contact_formset, contacts_of
 from catchment.insights.models import Channel, ConnectionSurvey, Frequency, SurveyStatus
@@ -73,12 +74,20 @@ def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "view": view,
             "community": view.community,
-            "surveys": selectors.surveys(view.community, request.user.pk, everything=analysing),
+            "surveys": [
+                _with_accepting(survey)
+                for survey in selectors.surveys(view.community, request.user.pk, everything=analysing)
+            ],
             "analysing": analysing,
             "can_create": _managing(request, view),
             "today": timezone.localdate(),
         },
     )
+
+
+def _with_accepting(survey: ConnectionSurvey) -> ConnectionSurvey:
+    survey.accepting = surveys.accepting(survey)  # type: ignore[attr-defined]
+    return survey
 
 
 def _survey_form(request: HttpRequest, view: CommunityView, survey: ConnectionSurvey | None) -> HttpResponse:
@@ -156,15 +165,26 @@ def _channels(survey: ConnectionSurvey) -> list[tuple[str, str]]:
     return [(value, _channel_label(value)) for value in survey.channel_list]
 
 
-def _more_rows(data: Any) -> Any:
-    """The submitted answers with a few more empty lines (the "More lines" button; nothing is lost)."""
-    data = data.copy()
-    try:
-        total = int(data.get("contact-TOTAL_FORMS", "0"))
-    except ValueError:
-        total = 0
-    data["contact-TOTAL_FORMS"] = str(max(0, min(surveys.MAX_CONTACTS, total + MORE_ROWS)))
-    return data
+def _typed_rows(data: Any) -> list[dict[str, Any]]:
+    """The lines as typed, for "More lines": shown again, unvalidated (no errors before one sends), with
+    empty lines added after them; nothing is lost."""
+    total = data.get("contact-TOTAL_FORMS", "0")
+    count = min(surveys.MAX_CONTACTS, int(total)) if total.isdecimal() and len(total) < 4 else 0
+    rows = []
+    for index in range(count):
+        prefix = f"contact-{index}-"
+        frequency = data.get(prefix + "frequency", "")
+        rows.append(
+            {
+                "name": data.get(prefix + "name", "")[:150],
+                "organisation": data.get(prefix + "organisation", "")[:200],
+                "channels": data.getlist(prefix + "channels"),
+                "frequency": int(frequency)
+                if frequency in {str(value) for value in Frequency.values}
+                else None,
+            }
+        )
+    return rows
 
 
 @login_required
@@ -191,16 +211,17 @@ def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, _("This survey is not taking answers."))
         return redirect("insights:survey", slug=slug, pk=pk)
     adding = data is not None and "more" in data
-    if adding:
-        data = _more_rows(data)
     if adding and data is not None:
-        # The consent boxes stay as ticked; the form is shown unbound, so through `initial`.
+        # Shown unbound: the lines and the consent boxes as typed, through `initial`.
         form = AnswerForm(initial={"consent": "consent" in data, "named": "named" in data})
+        typed = _typed_rows(data)
+        formset = contact_formset(None, _channels(survey), initial=typed, rows=len(typed) + MORE_ROWS)
+        data = None
     else:
         form = AnswerForm(data, initial={"consent": own is not None, "named": own.named if own else False})
-    formset = contact_formset(data, _channels(survey), initial=initial)
+        formset = contact_formset(data, _channels(survey), initial=initial)
     status = 200
-    if data is not None and not adding:
+    if data is not None:
         if form.is_valid() and formset.is_valid():
             try:
                 surveys.answer_save(
@@ -253,11 +274,20 @@ def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    view = _community(request, slug)
-    survey = _survey(request, view, pk)
+    """Withdraw one's answers: allowed even to those who can no longer read the community."""
+    survey = selectors.answered_survey(slug, pk, request.user.pk)
+    if survey is None or not permissions.can_withdraw_answer(request.user, has_answer=True):
+        raise Http404
     if surveys.answer_withdraw(actor=request.user, survey=survey):
         messages.success(request, _("Your answers are deleted."))
-    return redirect("insights:survey", slug=slug, pk=pk)
+    return redirect(safe_next(request, reverse("insights:my_answers")))
+
+
+@login_required
+@require_safe
+def my_answers(request: HttpRequest) -> HttpResponse:
+    """Every survey one has answered, to review or withdraw the answers."""
+    return render(request, "insights/my_answers.html", {"answers": selectors.my_answers(request.user.pk)})
 
 
 def _channel_rows(results: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,12 +17,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catchment.accounts.permissions import Viewer, is_member
 from catchment.communities import permissions as community_policy
-from catchment.communities.models import Community
+from catchment.communities.models import Community, Stage
 from catchment.core.tasks import task
 from catchment.insights import extract, network, permissions
 from catchment.insights.models import (
@@ -97,7 +98,12 @@ def survey_save(
     if not topic:
         raise SurveyError(_("Say what people would ask advice on."))
     channels = _check_channels(data.channels)
-    if data.closes_on is not None and data.closes_on < timezone.localdate():
+    if (
+        data.closes_on is not None
+        and data.closes_on < timezone.localdate()
+        and (survey is None or data.closes_on != survey.closes_on)
+    ):
+        # A new closing day must lie ahead; one that has passed may stay as it is on a closed survey.
         raise SurveyError(_("The closing day has already passed."))
     with transaction.atomic():
         if survey is None:
@@ -192,18 +198,26 @@ def _clean_contacts(survey: ConnectionSurvey, contacts: list[ContactData]) -> li
 def answer_save(*, actor: Viewer, survey: ConnectionSurvey, data: AnswerData) -> SurveyResponse:
     """Record (or replace) the actor's answers. Naming nobody is an answer too: it says who is not yet
     connected."""
-    survey = ConnectionSurvey.objects.select_related("community").get(pk=survey.pk)  # its status now
-    community = survey.community
-    if not permissions.can_answer_survey(
-        actor, community, _membership(actor, community), accepting=accepting(survey)
-    ):
-        raise PermissionDenied
-    if not data.consent:
-        raise SurveyError(_("Tick the box to agree to how your answers are used, or leave the survey."))
-    contacts = _clean_contacts(survey, data.contacts)
-    accounts = extract.accounts_named((contact.name, contact.organisation) for contact in contacts)
     try:
         with transaction.atomic():
+            # The survey as it is now, locked: closing it or changing its channels waits for this answer
+            # (and an answer waits for them), so no answer lands in a closed survey or on a dropped channel.
+            survey = (
+                ConnectionSurvey.objects.select_for_update(of=("self",))
+                .select_related("community")
+                .get(pk=survey.pk)
+            )
+            community = survey.community
+            if not permissions.can_answer_survey(
+                actor, community, _membership(actor, community), accepting=accepting(survey)
+            ):
+                raise PermissionDenied
+            if not data.consent:
+                raise SurveyError(
+                    _("Tick the box to agree to how your answers are used, or leave the survey.")
+                )
+            contacts = _clean_contacts(survey, data.contacts)
+            accounts = extract.accounts_named((contact.name, contact.organisation) for contact in contacts)
             response, _created = SurveyResponse.objects.get_or_create(survey=survey, respondent_id=actor.pk)
             response.named = data.named
             response.save()
@@ -265,12 +279,13 @@ def nightly(today: datetime.date | None = None) -> int:
 
 
 def close_expired(today: datetime.date | None = None) -> int:
-    """Close the open surveys whose closing day has passed, and compute their analysis."""
+    """Close the open surveys whose closing day has passed or whose community was archived (nobody can
+    close those any more), and compute their analysis."""
     today = today or timezone.localdate()
     expired = list(
-        ConnectionSurvey.objects.filter(status=SurveyStatus.OPEN, closes_on__lt=today).values_list(
-            "pk", flat=True
-        )
+        ConnectionSurvey.objects.filter(status=SurveyStatus.OPEN)
+        .filter(Q(closes_on__lt=today) | Q(community__stage=Stage.ARCHIVED))
+        .values_list("pk", flat=True)
     )
     for pk in expired:
         with transaction.atomic():
@@ -297,9 +312,11 @@ def _engaged(community: Community) -> set[int]:
 
 
 def compute_survey(survey: ConnectionSurvey) -> dict[str, Any]:
-    """Analyse the answers and store the result on the survey. Node ids: "u<account>" for people with a
-    hub account, "x<n>" for people named who have none (told apart by name and organisation, never
-    stored in the result)."""
+    """Analyse the answers and store the result on the survey. Inside, people are "u<account>" when they
+    have a hub account and "x<n>" otherwise (told apart by name and organisation, which never enter the
+    result). The stored result names every person by an opaque id of this survey ("n1", "n2"…, most
+    turned-to first), so nothing shown or downloaded can be matched with other pages; `accounts` maps the
+    opaque ids to hub accounts for naming those who allowed it, and is never shown."""
     computed_at = timezone.now()
     responses = list(
         SurveyResponse.objects.filter(survey=survey)
@@ -329,6 +346,7 @@ def compute_survey(survey: ConnectionSurvey) -> dict[str, Any]:
         for channel in channels.split(","):
             if channel:
                 ties.append(network.SurveyTie(f"u{respondent}", alter, channel, int(frequency)))
+    ties = network.clean_ties(ties)
     respondents = [f"u{respondent}" for _pk, respondent, _named in responses]
     engaged = {f"u{pk}" for pk in _engaged(survey.community)}
     members = {f"u{person.id}" for person in extract.members(survey.community).values()}
@@ -344,10 +362,11 @@ def compute_survey(survey: ConnectionSurvey) -> dict[str, Any]:
     cluster_of = {node: index for index, cluster in enumerate(metrics.clusters) for node in cluster}
     brokers = set(metrics.brokers)
     respondent_set = set(respondents)
+    opaque = {key: f"n{index + 1}" for index, key in enumerate(order)}
 
     def node(key: int | str) -> dict[str, Any]:
         return {
-            "id": key,
+            "id": opaque[key],
             "kind": "respondent" if key in respondent_set else ("member" if key in members else "outside"),
             "organisation": organisation.get(key, ""),
             "in_degree": report.in_degree.get(key, 0),
@@ -361,11 +380,10 @@ def compute_survey(survey: ConnectionSurvey) -> dict[str, Any]:
 
     channel_edges: dict[tuple[str, str], list[str]] = {}
     for tie in ties:
-        pair = tuple(sorted((str(tie.respondent), str(tie.alter))))
-        if pair[0] != pair[1]:
-            channel_edges.setdefault((pair[0], pair[1]), [])
-            if tie.channel not in channel_edges[(pair[0], pair[1])]:
-                channel_edges[(pair[0], pair[1])].append(tie.channel)
+        first, second = sorted((opaque[tie.respondent], opaque[tie.alter]))
+        channel_edges.setdefault((first, second), [])
+        if tie.channel not in channel_edges[(first, second)]:
+            channel_edges[(first, second)].append(tie.channel)
     members_count = len(members)
     results = {
         "version": ANALYSIS_VERSION,
@@ -381,8 +399,8 @@ def compute_survey(survey: ConnectionSurvey) -> dict[str, Any]:
                 "reach": round(c.reach, 4),
                 "tie_share": round(c.tie_share, 4),
                 "bridging": _round(c.bridging),
-                "respondents": round(c.reach * report.respondents),
-                "ties": round(c.tie_share * len(ties)),
+                "respondents": c.respondents,
+                "ties": c.ties,
             }
             for c in report.channels
         ],
@@ -399,12 +417,13 @@ def compute_survey(survey: ConnectionSurvey) -> dict[str, Any]:
             "clusters": len(metrics.clusters),
             "ei_organisation": _round(metrics.ei.get("organisation")),
         },
-        "go_to": report.go_to[:15],
-        "to_draw_in": report.to_draw_in,
+        "go_to": [opaque[key] for key in report.go_to[:15]],
+        "to_draw_in": [opaque[key] for key in report.to_draw_in],
         "nodes": [node(key) for key in order],
-        "drawn": [str(key) for key in drawn],
+        "drawn": [opaque[key] for key in drawn],
         "edges": [[s, t, chans] for (s, t), chans in sorted(channel_edges.items())],
-        "ties": [[t.respondent, t.alter, t.channel, t.frequency] for t in ties],
+        "ties": [[opaque[t.respondent], opaque[t.alter], t.channel, t.frequency] for t in ties],
+        "accounts": {opaque[key]: int(str(key)[1:]) for key in order if str(key).startswith("u")},
         "params": {"louvain_seed": network.LOUVAIN_SEED, "engaged_levels": sorted(ENGAGED_LEVELS)},
     }
     ConnectionSurvey.objects.filter(pk=survey.pk).update(results=results, computed_at=computed_at)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("insights/communities.csv", views.hub_csv, name="hub_csv"),
     path("insights/recompute/", views.hub_recompute, name="hub_recompute"),
     path("insights/map-opt-out/", views.map_opt_out, name="map_opt_out"),
+    path("insights/my-survey-answers/", survey_views.my_answers, name="my_answers"),
     path("communities/<slug:slug>/insights/", views.dashboard, name="dashboard"),
     path("communities/<slug:slug>/insights/recompute/", views.recompute, name="recompute"),
     path("communities/<slug:slug>/insights/network/", views.network_view, name="network"),

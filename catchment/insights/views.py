@@ -172,10 +172,12 @@ def network_view(request: HttpRequest, slug: str) -> HttpResponse:
     view = _dashboard_view(request, slug)
     snapshot = selectors.latest(view.community).network
     nodes, names = _network_nodes(request, view, snapshot)
+    opaque = _opaque(nodes)
     drawn = set(snapshot.data.get("drawn", [])) if snapshot else set()
     drawing = [
         {
             **node,
+            "key": opaque[node["id"]],
             "name": names[node["id"]],
             "px": round(20 + node["x"] * 600, 1),
             "py": round(20 + node["y"] * 440, 1),
@@ -187,8 +189,8 @@ def network_view(request: HttpRequest, slug: str) -> HttpResponse:
     positions = {node["id"]: (node["px"], node["py"]) for node in drawing}
     edges = [
         {
-            "s": s,
-            "t": t,
+            "s": opaque[s],
+            "t": opaque[t],
             "x1": positions[s][0],
             "y1": positions[s][1],
             "x2": positions[t][0],
@@ -215,12 +217,19 @@ def network_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _opaque(nodes: list[dict[str, Any]]) -> dict[Any, str]:
+    """Ids for the people of a drawn or downloaded network that say nothing about their accounts (so a
+    pseudonym cannot be matched across pages), numbered like the pseudonyms."""
+    return {node["id"]: f"p{index + 1}" for index, node in enumerate(nodes)}
+
+
 def _graph(request: HttpRequest, view: CommunityView, snapshot: Any) -> nx.Graph:
     nodes, names = _network_nodes(request, view, snapshot)
+    opaque = _opaque(nodes)
     graph = nx.Graph()
     for node in nodes:
         graph.add_node(
-            node["id"],
+            opaque[node["id"]],
             label=names[node["id"]],
             cluster=node["cluster"],
             degree=node["degree"],
@@ -234,7 +243,8 @@ def _graph(request: HttpRequest, view: CommunityView, snapshot: Any) -> nx.Graph
             stakeholder_group=node["stakeholder_group"],
         )
     for source, target, weight in snapshot.data.get("all_edges", []) if snapshot else []:
-        graph.add_edge(source, target, weight=weight)
+        if source in opaque and target in opaque:
+            graph.add_edge(opaque[source], opaque[target], weight=weight)
     return graph
 
 

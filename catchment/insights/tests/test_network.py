@@ -281,8 +281,10 @@ def test_survey_report_by_hand():
 
 
 def test_survey_report_counts_silent_respondents_and_an_empty_survey():
-    report = network.survey_report([SurveyTie("A", "B", "email")], ["A", "Q"], {})
-    assert report.respondents == 2
+    report = network.survey_report([SurveyTie("A", "B", "email")], ["A", "Q", "R", "S"], {})
+    assert report.respondents == 4
+    # Reach is a share of everyone who answered, those who named nobody included: 1 of 4.
+    assert report.channels[0].reach == 0.25 and report.channels[0].respondents == 1
     assert "Q" in report.metrics.isolates
     assert report.cross_organisation is None
     assert report.go_to == []  # one respondent naming someone is not yet a go-to person
@@ -313,3 +315,19 @@ def test_survey_report_shares_stay_in_bounds(ties, organisation):
     assert all(report.in_degree[node] >= 2 for node in report.go_to)
     assert set(report.to_draw_in) <= set(report.go_to)
     assert report.cross_organisation is None or 0 <= report.cross_organisation <= 1
+
+
+def test_survey_ties_drop_self_ties_and_count_a_person_once_per_channel():
+    ties = [
+        SurveyTie("A", "A", "email", 5),  # typed their own name
+        SurveyTie("A", "B", "email", 2),
+        SurveyTie("A", "B", "email", 4),  # the same person on two lines
+        SurveyTie("A", "B", "meetings", 1),
+    ]
+    assert network.clean_ties(ties) == [SurveyTie("A", "B", "email", 4), SurveyTie("A", "B", "meetings", 1)]
+    report = network.survey_report(ties, ["A"], {})
+    assert {c.channel: (c.ties, c.tie_share) for c in report.channels} == {
+        "email": (1, 0.5),
+        "meetings": (1, 0.5),
+    }
+    assert report.in_degree == {"A": 0, "B": 1}

@@ -94,14 +94,17 @@ def test_the_analysis_matches_the_hand_computed_fixture(setting):
     assert by_channel["email"]["respondents"] == 4 and by_channel["email"]["ties"] == 4
     assert by_channel["messaging"]["reach"] == 0.75 and by_channel["messaging"]["bridging"] == 1.0
     assert results["recommended"] == ["email", "messaging"]
-    a = f"u{people['A'].pk}"
-    assert results["go_to"] == ["x1", a]
-    assert results["to_draw_in"] == ["x1"]  # the outsider everyone turns to
+    # People are opaque ids of this survey, most turned-to first: X (n1), then A (n2).
+    assert results["go_to"] == ["n1", "n2"]
+    assert results["to_draw_in"] == ["n1"]  # the outsider everyone turns to
+    assert results["accounts"]["n2"] == people["A"].pk and "n1" not in results["accounts"]
+    assert all(node["id"].startswith("n") for node in results["nodes"])
+    assert {s for s, _t, _c, _f in results["ties"]} <= set(results["accounts"])
     assert results["summary"]["density"] == 0.8 and results["summary"]["reciprocity"] == 0.0
     # Names typed by respondents never reach the stored analysis.
     assert "Xolani" not in str(results) and "Ndlovu" not in str(results)
     kinds = {node["id"]: node["kind"] for node in results["nodes"]}
-    assert kinds["x1"] == "outside" and kinds[a] == "respondent"
+    assert kinds["n1"] == "outside" and kinds["n2"] == "respondent"
     assert survey.computed_at is not None and not ConnectionSurvey.objects.get(pk=survey.pk).results_stale
 
 
@@ -374,3 +377,99 @@ def test_the_pages_run_a_constant_number_of_queries(client, setting):
     assert count("/communities/basin/surveys/") == list_small
     client.force_login(people["A"])
     assert count(f"/communities/basin/surveys/{survey.pk}/") == detail_small
+
+
+# What the review found -------------------------------------------------------------------------------------
+
+
+def test_nothing_shown_or_downloaded_carries_an_account_id(client, setting):
+    _community, convenor, people, survey = setting
+    fixture_answers(people, survey)
+    surveys.compute_survey(survey)
+    client.force_login(convenor)
+    base = f"/communities/basin/surveys/{survey.pk}/"
+    shown = (
+        client.get(base + "results/").content.decode() + client.get(base + "results.graphml").content.decode()
+    )
+    for person in people.values():
+        assert f'"u{person.pk}"' not in shown and f'"{person.pk}"' not in shown
+    assert 'data-id="n1"' in shown
+
+
+def test_respondents_withdraw_after_leaving_a_private_community(
+    client, setting, django_capture_on_commit_callbacks
+):
+    community, _convenor, people, survey = setting
+    community.visibility = "private"
+    community.save()
+    answer(people["B"], survey, ContactData("Someone", ["email"]))
+    from catchment.communities import services as community_services
+
+    community_services.membership_leave(actor=people["B"], community=community)
+    client.force_login(people["B"])
+    assert client.get(f"/communities/basin/surveys/{survey.pk}/").status_code == 404
+    listing = client.get("/insights/my-survey-answers/").content.decode()
+    assert "Advice on drought early warning" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/communities/basin/surveys/{survey.pk}/withdraw/")
+    assert response.status_code == 302 and not SurveyResponse.objects.exists()
+    # Someone who never answered finds nothing to withdraw.
+    client.force_login(people["C"])
+    assert client.post(f"/communities/basin/surveys/{survey.pk}/withdraw/").status_code == 404
+
+
+def test_a_deleted_account_leaves_the_analysis_at_once(setting, django_capture_on_commit_callbacks):
+    _community, _convenor, people, survey = setting
+    fixture_answers(people, survey)
+    surveys.compute_survey(survey)
+    with django_capture_on_commit_callbacks(execute=True):
+        people["B"].delete()
+    survey.refresh_from_db()
+    assert survey.results["respondents"] == 3 and not survey.results_stale
+
+
+def test_archived_communities_close_their_surveys_and_old_closing_days_can_stay(setting):
+    community, convenor, _people, survey = setting
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    ConnectionSurvey.objects.filter(pk=survey.pk).update(closes_on=past)
+    survey.refresh_from_db()
+    surveys.nightly()
+    survey.refresh_from_db()
+    assert survey.status == "closed"
+    # Editing the topic of a survey whose closing day has passed keeps that day.
+    surveys.survey_save(
+        actor=convenor,
+        community=community,
+        data=SurveyData(topic="drought early warning, again", channels=CHANNELS, closes_on=past),
+        survey=survey,
+    )
+    other = surveys.survey_save(
+        actor=convenor, community=community, data=SurveyData(topic="o", channels=CHANNELS)
+    )
+    surveys.survey_set_status(actor=convenor, survey=other, status="open")
+    community.stage = "archived"
+    community.save()
+    surveys.nightly()
+    other.refresh_from_db()
+    assert other.status == "closed"
+
+
+def test_more_lines_shows_what_was_typed_without_errors(client, setting):
+    _community, _convenor, people, survey = setting
+    client.force_login(people["A"])
+    url = f"/communities/basin/surveys/{survey.pk}/"
+    rows = [{"name": "Half typed"}, {"name": "Ana", "channels": ["email"], "frequency": "5"}]
+    page = client.post(url, {**form_data(rows, consent=False), "more": "1"}).content.decode()
+    assert "Tick at least one channel." not in page and "Please correct the errors" not in page
+    assert 'value="Half typed"' in page and 'value="5" selected' in page
+    assert 'name="contact-6-name"' in page and 'name="contact-7-name"' not in page
+
+
+def test_the_list_waits_for_answers_only_while_a_survey_takes_them(client, setting):
+    _community, _convenor, people, survey = setting
+    client.force_login(people["A"])
+    assert "waiting for your answer" in client.get("/communities/basin/surveys/").content.decode()
+    ConnectionSurvey.objects.filter(pk=survey.pk).update(
+        closes_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert "waiting for your answer" not in client.get("/communities/basin/surveys/").content.decode()

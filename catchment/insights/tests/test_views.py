@@ -56,6 +56,9 @@ def test_the_network_is_drawn_tabled_and_exported_with_names_only_where_allowed(
     graph = nx.read_graphml(io.StringIO(graphml.content.decode()))
     labels = {data["label"] for _node, data in graph.nodes(data=True)}
     assert people[0].display_name in labels and people[1].display_name not in labels
+    # Ids say nothing about accounts, so the pseudonym of someone who opted out cannot be matched elsewhere.
+    assert all(node.startswith("p") for node in graph.nodes)
+    assert f'data-id="{people[1].pk}"' not in page and 'data-id="p1"' in page
     csv = client.get("/communities/lively/insights/network.csv").content.decode()
     assert csv.startswith("name,cluster,degree")
 
