@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PG_URL ?= postgres://postgres@127.0.0.1:5432/catchment
 
-.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean
+.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean bench bench-smoke
 
 install: $(STAMP)
 
@@ -53,7 +53,15 @@ test-postgres: install assets translations
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy catchment config tests conftest.py
+	$(BIN)/mypy catchment config tests bench conftest.py
+
+# Benchmarks against a generated community of 10,000 members and 500,000 interactions (docs/benchmarks.md);
+# the data is generated once into var/bench/. BENCH_ARGS="--members 2000" for other sizes.
+bench: install assets translations
+	$(BIN)/python -u -m bench.run $(BENCH_ARGS)
+
+bench-smoke: install assets translations
+	$(BIN)/python -u -m bench.run --smoke
 
 format: install
 	$(BIN)/ruff check --fix .

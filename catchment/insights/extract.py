@@ -91,7 +91,13 @@ def activities(
     # Sign-ins are hub-wide; they count as visits for the community's members.
     for actor, occurred_at in (
         Interaction.objects.filter(
-            verb=Verb.VISIT, actor_id__in=list(people), occurred_at__gte=since, occurred_at__lt=as_of
+            # A subquery rather than a list of ids: a community of 40,000 would pass SQLite's limit.
+            verb=Verb.VISIT,
+            actor_id__in=Membership.objects.filter(
+                community=community, status=MembershipStatus.ACTIVE
+            ).values("user_id"),
+            occurred_at__gte=since,
+            occurred_at__lt=as_of,
         )
         .values_list("actor_id", "occurred_at")
         .order_by()

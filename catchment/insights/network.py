@@ -148,6 +148,36 @@ def gould_fernandez(graph: nx.DiGraph, group: Mapping[int | str, str]) -> dict[i
     return roles
 
 
+def constraint(graph: nx.Graph, nodes: Iterable[int | str] | None = None) -> dict[int | str, float]:
+    """Burt's constraint, unweighted, as `nx.constraint(graph, nodes)` computes it, but fast on large
+    communities: NetworkX recomputes each neighbour's normalised weight inside a triple loop (cubic in the
+    degree of the best connected people), here the shares p(i, j) = 1 / degree(i) are known and the
+    indirect paths i → q → j run only over the common neighbours of i and j. Isolates are left out
+    (their constraint is undefined)."""
+    neighbours = {node: set(graph[node]) - {node} for node in graph}
+    result: dict[int | str, float] = {}
+    for node in graph if nodes is None else nodes:
+        around = neighbours[node]
+        if not around:
+            continue
+        share = 1.0 / len(around)
+        total = 0.0
+        for other in around:
+            # p(node, q) * p(q, other) over the q both know; p(q, other) = 1 / degree(q).
+            indirect = sum(share / len(neighbours[q]) for q in around & neighbours[other])
+            total += (share + indirect) ** 2
+        result[node] = total
+    return result
+
+
+def effective_size(graph: nx.Graph, nodes: Iterable[int | str] | None = None) -> dict[int | str, float]:
+    """Burt's effective size, unweighted: degree − 2 × (ties among the neighbours) / degree, as
+    `nx.effective_size` gives it, from triangle counts."""
+    chosen = [node for node in (graph if nodes is None else nodes) if graph.degree(node) > 0]
+    triangles = nx.triangles(graph, chosen) if chosen else {}
+    return {node: graph.degree(node) - 2 * triangles[node] / graph.degree(node) for node in chosen}
+
+
 def _top_decile(
     values: Mapping[int | str, float], among: Iterable[int | str], highest: bool
 ) -> set[int | str]:
@@ -210,8 +240,8 @@ def analyse(
         betweenness_sample if betweenness_sample and betweenness_sample < graph.number_of_nodes() else None
     )
     betweenness = nx.betweenness_centrality(graph, normalized=True, k=sample, seed=seed if sample else None)
-    constraint = nx.constraint(graph, nodes=non_isolates) if non_isolates else {}
-    effective = nx.effective_size(graph, nodes=non_isolates) if non_isolates else {}
+    constrained = constraint(graph, non_isolates)
+    effective = effective_size(graph, non_isolates)
     clusters = (
         [_sorted(c) for c in nx.community.louvain_communities(graph, seed=seed)]
         if graph.number_of_nodes()
@@ -220,7 +250,7 @@ def analyse(
     modularity = nx.community.modularity(graph, clusters) if graph.number_of_edges() else None
     connected = [node for node in graph if graph.degree(node) >= 2]
     brokers = _top_decile(betweenness, connected, highest=True) | _top_decile(
-        constraint, connected, highest=False
+        constrained, connected, highest=False
     )
     spanners: set[int | str] = set()
     for values in attributes.values():
@@ -244,7 +274,7 @@ def analyse(
         core_number=nx.core_number(graph),
         clusters=sorted(clusters, key=lambda c: (-len(c), str(c))),
         modularity=modularity,
-        constraint=constraint,
+        constraint=constrained,
         effective_size=effective,
         brokers=_sorted(brokers),
         boundary_spanners=_sorted(spanners),

@@ -41,13 +41,48 @@ class Latest:
         return min(found) if found else None
 
 
-def latest(community: Community) -> Latest:
-    """The newest snapshot of each kind for a community (three queries)."""
+# What the dashboard reads of each snapshot: the per-person parts (thousands of rows in a large community)
+# stay in the database.
+LEVEL_SUMMARY = ("counts", "shares", "transitions", "previous_at", "core_quota", "disparities")
+NETWORK_SUMMARY = ("summary",)
+SNAPSHOT_FIELDS = (
+    "pk",
+    "community_id",
+    "kind",
+    "as_of",
+    "window_days",
+    "params",
+    "computed_at",
+    "duration_ms",
+)
 
-    def newest(kind: str) -> Snapshot | None:
-        return Snapshot.objects.filter(community=community, kind=kind).order_by("-computed_at", "-pk").first()
 
-    return Latest(newest(SnapshotKind.LEVELS), newest(SnapshotKind.NETWORK), newest(SnapshotKind.HEALTH))
+def snapshot(community: Community, kind: str, keys: tuple[str, ...] | None = None) -> Snapshot | None:
+    """The newest snapshot of one kind (one query); with `keys`, only those parts of its data are read
+    and decoded (the database extracts them), which keeps large communities' pages fast."""
+    newest = Snapshot.objects.filter(community=community, kind=kind).order_by("-computed_at", "-pk")
+    if keys is None:
+        return newest.first()
+    row = newest.values(*SNAPSHOT_FIELDS, *(f"data__{key}" for key in keys)).first()
+    if row is None:
+        return None
+    data = {key: row.pop(f"data__{key}") for key in keys}
+    row["id"] = row.pop("pk")
+    return Snapshot(**row, data={key: value for key, value in data.items() if value is not None})
+
+
+def latest(
+    community: Community,
+    levels: tuple[str, ...] | None = LEVEL_SUMMARY,
+    network: tuple[str, ...] | None = NETWORK_SUMMARY,
+) -> Latest:
+    """The newest snapshot of each kind for a community (three queries), by default only the parts the
+    dashboard shows."""
+    return Latest(
+        snapshot(community, SnapshotKind.LEVELS, levels),
+        snapshot(community, SnapshotKind.NETWORK, network),
+        snapshot(community, SnapshotKind.HEALTH),
+    )
 
 
 def latest_hub() -> Snapshot | None:
@@ -58,18 +93,21 @@ def latest_hub() -> Snapshot | None:
     )
 
 
-def names(ids: list[int], named: bool, pseudonym: str) -> dict[int, str]:
+def names(ids: list[int], named: bool, pseudonym: str, shown: set[int] | None = None) -> dict[int, str]:
     """Display names for people on a map: real names when the viewer may see them and the person has not
-    opted out, else a stable pseudonym (`pseudonym` % {"number": n}, by their place in the list). Two
-    queries for any number of people."""
-    pseudonyms = {pk: pseudonym % {"number": index + 1} for index, pk in enumerate(ids)}
+    opted out, else a stable pseudonym (`pseudonym` % {"number": n}, by their place in the list); only for
+    the `shown` ones when given. Two queries for any number of people."""
+    pseudonyms = {
+        pk: pseudonym % {"number": index + 1} for index, pk in enumerate(ids) if shown is None or pk in shown
+    }
+    ids = [pk for pk in ids if pk in pseudonyms]
     if not named or not ids:
         return pseudonyms
     hidden = set(MapOptOut.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
-    shown = dict(
+    real = dict(
         User.objects.filter(pk__in=[pk for pk in ids if pk not in hidden]).values_list("pk", "display_name")
     )
-    return {pk: shown.get(pk) or pseudonyms[pk] for pk in ids}
+    return {pk: real.get(pk) or pseudonyms[pk] for pk in ids}
 
 
 def level_settings(community: Community) -> LevelSettings:

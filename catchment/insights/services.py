@@ -26,6 +26,7 @@ HEALTH_WINDOW_DAYS = 90
 DRAWN_NODES = 80
 DRAWN_EDGES = 220
 BETWEENNESS_SAMPLE = 200  # exact betweenness up to this many people; sampled above
+CO_ATTENDANCE_MAX = 40  # events with more people than this make no co-attendance ties
 
 
 def _config(settings: LevelSettings) -> levels.LevelConfig:
@@ -134,7 +135,14 @@ def compute_network(
     started = time.monotonic()
     ties, attended = extract.ties(community, as_of, window_days)
     directed = network.interaction_graph(ties, people=list(people))
-    for source, target, weight in network.undirected(network.co_attendance(attended)).edges(data="weight"):
+    # Sharing a workshop, a field visit or a café table connects people; sitting in the same 300-person
+    # webinar does not (and would turn the network into one big clique): larger events are left out.
+    small = {
+        event: people_there
+        for event, people_there in attended.items()
+        if len(people_there) <= CO_ATTENDANCE_MAX
+    }
+    for source, target, weight in network.undirected(network.co_attendance(small)).edges(data="weight"):
         # Co-attendance adds weak undirected ties, both ways, at half a reply each shared event.
         for a, b in ((source, target), (target, source)):
             if directed.has_edge(a, b):
@@ -211,6 +219,7 @@ def compute_network(
         "as_of": as_of.isoformat(),
         "window_days": window_days,
         "betweenness_sample": sample,
+        "co_attendance_max": CO_ATTENDANCE_MAX,
         "louvain_seed": network.LOUVAIN_SEED,
     }
     return _store(community, SnapshotKind.NETWORK, as_of, window_days, params, data, started)

@@ -48,6 +48,7 @@ ATTRIBUTES = {
     "language": gettext_lazy("Language"),
 }
 PSEUDONYM = gettext_lazy("Person %(number)d")
+TABLE_ROWS = 60  # the network page lists the most connected; the downloads hold everyone
 
 
 def _dashboard_view(request: HttpRequest, slug: str) -> CommunityView:
@@ -158,22 +159,29 @@ def recompute(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _network_nodes(
-    request: HttpRequest, view: CommunityView, snapshot: Any
+    request: HttpRequest, view: CommunityView, snapshot: Any, shown: set[Any] | None = None
 ) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The network's people, and names for those `shown` (everyone by default)."""
     nodes = snapshot.data.get("nodes", []) if snapshot else []
     ids = [node["id"] for node in nodes]
     named = permissions.sees_names(request.user, view.community, view.membership)
-    return nodes, selectors.names(ids, named, str(PSEUDONYM))
+    return nodes, selectors.names(ids, named, str(PSEUDONYM), shown)
 
 
 @login_required
 @require_safe
 def network_view(request: HttpRequest, slug: str) -> HttpResponse:
     view = _dashboard_view(request, slug)
-    snapshot = selectors.latest(view.community).network
-    nodes, names = _network_nodes(request, view, snapshot)
-    opaque = _opaque(nodes)
+    snapshot = selectors.snapshot(view.community, "network", ("summary", "nodes", "drawn", "edges"))
     drawn = set(snapshot.data.get("drawn", [])) if snapshot else set()
+    listed = snapshot.data.get("nodes", [])[:TABLE_ROWS] if snapshot else []
+    shown = {node["id"] for node in listed} | {
+        node["id"]
+        for node in (snapshot.data.get("nodes", []) if snapshot else [])
+        if str(node["id"]) in drawn
+    }
+    nodes, names = _network_nodes(request, view, snapshot, shown)
+    opaque = _opaque(nodes)
     drawing = [
         {
             **node,
@@ -210,9 +218,12 @@ def network_view(request: HttpRequest, slug: str) -> HttpResponse:
             "summary": snapshot.data.get("summary", {}) if snapshot else {},
             "drawing": drawing,
             "edges": edges,
-            "table": [{**node, "name": names[node["id"]]} for node in nodes[:60]],
+            "table": [{**node, "name": names[node["id"]]} for node in nodes[:TABLE_ROWS]],
             "total": len(nodes),
             "attributes": list(ATTRIBUTES.items())[:3],
+            "co_attendance_max": (snapshot.params or {}).get("co_attendance_max", services.CO_ATTENDANCE_MAX)
+            if snapshot
+            else services.CO_ATTENDANCE_MAX,
         },
     )
 
@@ -252,7 +263,7 @@ def _graph(request: HttpRequest, view: CommunityView, snapshot: Any) -> nx.Graph
 @require_safe
 def network_graphml(request: HttpRequest, slug: str) -> HttpResponse:
     view = _dashboard_view(request, slug)
-    snapshot = selectors.latest(view.community).network
+    snapshot = selectors.snapshot(view.community, "network", ("nodes", "all_edges"))
     if snapshot is None:
         raise Http404
     response = HttpResponse(
@@ -267,7 +278,7 @@ def network_graphml(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def network_csv(request: HttpRequest, slug: str) -> HttpResponse:
     view = _dashboard_view(request, slug)
-    snapshot = selectors.latest(view.community).network
+    snapshot = selectors.snapshot(view.community, "network", ("nodes",))
     if snapshot is None:
         raise Http404
     nodes, names = _network_nodes(request, view, snapshot)
@@ -312,7 +323,7 @@ def my_level(request: HttpRequest, slug: str) -> HttpResponse:
     view = community_selectors.community_for_viewer(request.user, slug)
     if not permissions.can_see_own_level(request.user, view.membership):
         raise Http404
-    snapshot = selectors.latest(view.community).levels
+    snapshot = selectors.snapshot(view.community, "levels", ("people",))
     mine = (snapshot.data.get("people", {}) if snapshot else {}).get(str(request.user.pk))
     return render(
         request,

@@ -331,3 +331,18 @@ def test_survey_ties_drop_self_ties_and_count_a_person_once_per_channel():
         "meetings": (1, 0.5),
     }
     assert report.in_degree == {"A": 0, "B": 1}
+
+
+graphs = st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=60).map(
+    lambda edges: nx.Graph([(a, b) for a, b in edges if a != b])
+)
+
+
+@given(graphs)
+def test_fast_constraint_and_effective_size_agree_with_networkx(graph):
+    nodes = [node for node in graph if graph.degree(node) > 0]
+    expected = nx.constraint(graph, nodes=nodes) if nodes else {}
+    assert network.constraint(graph, nodes) == pytest.approx(expected)
+    assert network.effective_size(graph, nodes) == pytest.approx(
+        nx.effective_size(graph, nodes=nodes) if nodes else {}
+    )
