@@ -159,3 +159,58 @@ def test_before_launch_a_convenor_maps_how_the_audience_is_connected(browser, pa
     downloading.value.save_as(target)
     graph = nx.read_graphml(target)
     assert graph.number_of_nodes() == 3 and graph.number_of_edges() == 5
+
+
+def test_in_the_demo_hub_a_convenor_reads_every_insight_and_the_hub_team_compares(
+    browser, page, live_server, tmp_path
+):
+    """The issue's "done when", on the demo hub itself: the bulb, the network, the health charts and the
+    value matrix of a demo community, the network as GraphML, and every community compared. The demo
+    convenor reads the hub in Spanish, so the names are looked up in her language."""
+    import networkx as nx
+    from django.core.management import call_command
+    from django.utils.translation import gettext, override
+
+    from catchment.accounts.models import User
+
+    call_command("load_demo", verbosity=0)
+    convenor = User.objects.get(email="convenor@demo.catchment.example")
+    with override(convenor.language):
+        words = {
+            text: gettext(text)
+            for text in (
+                "The participation bulb",
+                "Active members each week",
+                "Actions each week",
+                "Download as GraphML",
+                "See the network",
+                "Value creation",
+            )
+        }
+        matrix = gettext("The value-creation matrix (%(counter)s story)").split("(")[0].strip()
+    base = live_server.url
+    sign_in(page, base, convenor.email, password="catchment-demo")
+    page.goto(base + "/communities/transboundary-water-management/insights/")
+    assert page.get_by_role("img", name=words["The participation bulb"]).count() == 1
+    assert page.get_by_role("img", name=words["Active members each week"]).count() == 1
+    assert page.get_by_role("img", name=words["Actions each week"]).count() == 1
+    assert_accessible(page)
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name=words["Download as GraphML"]).first.click()
+    target = tmp_path / "demo.graphml"
+    downloading.value.save_as(target)
+    assert nx.read_graphml(target).number_of_nodes() >= 50
+    page.get_by_role("link", name=words["See the network"]).click()
+    assert page.locator("#network circle").count() >= 50
+    page.goto(base + "/communities/transboundary-water-management/insights/")
+    page.get_by_role("link", name=words["Value creation"], exact=True).click()
+    assert page.get_by_role("table", name=matrix).count() == 1
+    assert_accessible(page)
+
+    team = browser.new_context(locale="en-GB").new_page()
+    admin = User.objects.get(email="admin@demo.catchment.example")
+    sign_in(team, base, admin.email, password="catchment-demo")
+    team.goto(base + "/insights/")
+    for name in ("Transboundary Water Management", "River Restoration", "Urban Water"):
+        assert team.get_by_role("link", name=name).count() >= 1, name
+    team.context.close()
