@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "catchment.library",
     "catchment.events",
     "catchment.insights",
+    "catchment.alliances",
     "catchment.search",
 ]
 
