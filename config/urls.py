@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("catchment.library.urls")),
     path("", include("catchment.events.urls")),
     path("", include("catchment.insights.urls")),
+    path("", include("catchment.alliances.urls")),
     path("communities/", include("catchment.discussions.urls")),
     path("communities/", include("catchment.communities.urls")),
     path("", include("catchment.accounts.urls")),

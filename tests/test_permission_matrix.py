@@ -119,6 +119,9 @@ def world(db):
         "round_no": "1",
         "id": "1",
         "url": "nothing",
+        "variable": "1",
+        "link": "1",
+        "number": "1",
     }
     return users, kwargs, admin_profile.user
 
