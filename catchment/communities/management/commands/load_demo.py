@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from catchment.accounts.demo import load_demo_hub
+from catchment.alliances.demo import load_demo_alliances
 from catchment.communities.demo import load_demo_communities
 from catchment.conversations.demo import load_demo_conversations
 from catchment.discussions.demo import load_demo_discussions
@@ -26,10 +27,15 @@ class Command(BaseCommand):
         resources = load_demo_library()
         events = load_demo_events()
         activity = load_demo_activity()
+        alliances = load_demo_alliances()
+        # The alliance's platforms are new communities: give them their first conversations now, so that a
+        # second run finds nothing left to do.
+        topics += load_demo_discussions()
         rebuild_search_index()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
             f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
             f"{topics} new topic(s), {conversations} new conversation(s), {newsletters} new newsletter(s), "
-            f"{resources} new resource(s), {events} new event(s), {activity} reply(ies) of demo activity"
+            f"{resources} new resource(s), {events} new event(s), {activity} reply(ies) of demo activity, "
+            f"{alliances} new learning alliance(s)"
         )
