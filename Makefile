@@ -69,7 +69,7 @@ format: install
 
 # For developers with GNU gettext: refresh the catalogues after changing strings, then translate them.
 messages: install
-	cd catchment && ../$(BIN)/python ../manage.py makemessages --no-obsolete -l es -l fr -l ru --ignore 'static/*'
+	cd catchment && ../$(BIN)/python ../manage.py makemessages --no-obsolete -l es -l fr -l ru --extension html,txt,py,svg --ignore 'static/*'
 
 clean:
 	rm -rf $(VENV) node_modules catchment/static/vendor var/static

@@ -55,7 +55,12 @@ def test_catalogues_contain_every_string_in_the_code_and_templates(tmp_path, set
     os.chdir(source)
     try:
         call_command(
-            "makemessages", locale=["es"], ignore_patterns=["static/*"], no_obsolete=True, verbosity=0
+            "makemessages",
+            locale=["es"],
+            ignore_patterns=["static/*"],
+            no_obsolete=True,
+            verbosity=0,
+            extensions=["html", "txt", "py", "svg"],
         )
     finally:
         os.chdir(previous)
