@@ -129,6 +129,8 @@ def timeline(
     while cursor <= last:
         if cursor >= first:
             months.append(cursor)
+        if cursor.year == datetime.MAXYEAR and cursor.month == 12:
+            break
         cursor = datetime.date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
     every = max(1, (len(months) + 11) // 12)
     ticks = [(place(month), month.strftime("%Y-%m")) for month in months[::every]]

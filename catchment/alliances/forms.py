@@ -3,6 +3,7 @@ decide and write."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -35,19 +36,75 @@ from catchment.communities.models import Community
 SCORE_CHOICES = [(value, str(value)) for value in range(1, 6)]
 
 
-class PlatformChoiceField(forms.ModelChoiceField):
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2200, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2200: pictures and timelines are drawn from these dates."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(_("Choose a date between 1900 and 2200."), code="out_of_range")
+
+
+def _is_id(value: object) -> bool:
+    """A primary key the database can hold: ASCII digits, below 2**63 (larger numbers overflow SQLite)."""
+    text = str(value)
+    return text.isascii() and text.isdecimal() and len(text) <= 18
+
+
+class _Named:
+    """Platform choices labelled with the names the viewer may see (selectors.AllianceView.names), never
+    read afresh from the community, so a secret community's name cannot slip into a form."""
+
+    names: dict[int, str]
+
+    def platform_name(self, obj: Any) -> str:
+        return str(self.names.get(obj.pk, "")) if getattr(self, "names", None) is not None else ""
+
+
+class SafeChoiceField(forms.ModelChoiceField):
+    """Refuses ids the database cannot hold before asking it."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class PlatformChoiceField(_Named, SafeChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.community.name} ({obj.get_level_display()})"
+        return f"{self.platform_name(obj)} ({obj.get_level_display()})"
 
 
-class PlatformNameField(forms.ModelChoiceField):
+class PlatformNameField(PlatformChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.community.name)
+        return self.platform_name(obj)
 
 
-class PlatformMultipleChoiceField(forms.ModelMultipleChoiceField):
+class SafeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids the database cannot hold before asking it (SQLite raises OverflowError otherwise)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if not _is_id(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(item)[:20]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class PlatformMultipleChoiceField(_Named, SafeMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.community.name)
+        return self.platform_name(obj)
+
+
+def _names(form: forms.BaseForm, field: str, platforms: list[Platform]) -> None:
+    cast(_Named, form.fields[field]).names = {p.pk: str(p.community.name) for p in platforms}
 
 
 def _models(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -129,7 +186,7 @@ class InitiatorsForm(forms.Form):
 
 
 class PlatformForm(forms.Form):
-    community = forms.ModelChoiceField(
+    community = SafeChoiceField(
         label=_("Community"),
         queryset=Community.objects.none(),
         required=False,
@@ -180,6 +237,7 @@ class PlatformForm(forms.Form):
         _models(self, "parent").queryset = Platform.objects.filter(
             pk__in=[p.pk for p in choices]
         ).select_related("community")
+        _names(self, "parent", choices)
 
     def clean_country(self) -> str:
         value = (self.cleaned_data.get("country") or "").strip().upper()
@@ -245,7 +303,7 @@ class DirectionForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    agreed_on = forms.DateField(
+    agreed_on = BoundedDateField(
         label=_("Agreed on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -266,7 +324,7 @@ class StakeholderForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organisation = forms.ModelChoiceField(
+    organisation = SafeChoiceField(
         label=_("Organisation on the hub"), queryset=Organisation.objects.order_by("name"), required=False
     )
     contact = forms.CharField(
@@ -302,6 +360,7 @@ class StakeholderForm(forms.Form):
         _models(self, "platforms").queryset = Platform.objects.filter(
             pk__in=[p.pk for p in platforms]
         ).select_related("community")
+        _names(self, "platforms", platforms)
 
     def clean_contact(self) -> User | None:
         name = (self.cleaned_data.get("contact") or "").strip().lstrip("@")
@@ -363,7 +422,7 @@ class MoveForm(forms.Form):
 
 
 class RelationForm(forms.Form):
-    target = forms.ModelChoiceField(label=_("Tied to"), queryset=Stakeholder.objects.none())
+    target = SafeChoiceField(label=_("Tied to"), queryset=Stakeholder.objects.none())
     kind = forms.ChoiceField(label=_("Kind of tie"), choices=RelationKind.choices)
     strength = forms.TypedChoiceField(label=_("Strength"), choices=SCORE_CHOICES, coerce=int, initial=3)
 
@@ -401,6 +460,11 @@ class CycleForm(forms.ModelForm):
             "reflection": forms.Textarea(attrs={"rows": 4}),
             "evidence": forms.CheckboxSelectMultiple,
         }
+        field_classes = {
+            "evidence": SafeMultipleChoiceField,
+            "starts_on": BoundedDateField,
+            "ends_on": BoundedDateField,
+        }
         help_texts = {
             "plan": _("What will you try, with whom, and how will you know?"),
             "act_log": _("What was done, when and by whom."),
@@ -423,7 +487,7 @@ class CycleForm(forms.ModelForm):
 
 class ProcessEntryForm(forms.Form):
     platform = PlatformNameField(label=_("Platform"), queryset=Platform.objects.none())
-    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("What happened"), max_length=200)
     details = forms.CharField(
         label=_("Details"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -449,7 +513,7 @@ class ProcessEntryForm(forms.Form):
     evidence_url = forms.URLField(
         label=_("Evidence (web address)"), max_length=500, required=False, assume_scheme="https"
     )
-    evidence = forms.ModelChoiceField(
+    evidence = SafeChoiceField(
         label=_("Evidence in the library"), queryset=Platform.objects.none(), required=False
     )
     tags = forms.CharField(
@@ -461,6 +525,7 @@ class ProcessEntryForm(forms.Form):
         _models(self, "platform").queryset = Platform.objects.filter(
             pk__in=[p.pk for p in platforms]
         ).select_related("community")
+        _names(self, "platform", platforms)
         _models(self, "evidence").queryset = resources
 
 
@@ -468,8 +533,8 @@ class ProcessFilterForm(forms.Form):
     platform = forms.TypedChoiceField(label=_("Platform"), required=False, coerce=int, empty_value=None)
     tag = forms.CharField(label=_("Tag"), max_length=60, required=False)
     q = forms.CharField(label=_("Words"), max_length=100, required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, platforms: list[Platform], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -484,11 +549,9 @@ class OutputForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     audience = forms.ChoiceField(label=_("Audience level"), choices=Audience.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    published_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     url = forms.URLField(label=_("Web address"), max_length=500, required=False, assume_scheme="https")
-    resource = forms.ModelChoiceField(
-        label=_("In the library"), queryset=Platform.objects.none(), required=False
-    )
+    resource = SafeChoiceField(label=_("In the library"), queryset=Platform.objects.none(), required=False)
     reach = forms.IntegerField(label=_("People reached"), min_value=0, max_value=100_000_000, required=False)
 
     def __init__(self, *args: Any, platforms: list[Platform], resources: Any, **kwargs: Any) -> None:
@@ -496,4 +559,5 @@ class OutputForm(forms.Form):
         _models(self, "platform").queryset = Platform.objects.filter(
             pk__in=[p.pk for p in platforms]
         ).select_related("community")
+        _names(self, "platform", platforms)
         _models(self, "resource").queryset = resources

@@ -93,6 +93,11 @@ def variable_save(
     if clash.exists():
         raise AllianceError(_("The map already has a variable called “%(label)s”.") % {"label": label})
     if variable is None:
+        if Variable.objects.filter(map=locked).count() >= systems.MAX_VARIABLES:
+            raise AllianceError(
+                _("A map holds at most %(value)s variables: split this one.")
+                % {"value": systems.MAX_VARIABLES}
+            )
         variable = Variable(map=locked)
     elif variable.map_id != locked.pk:
         raise PermissionDenied
@@ -201,6 +206,7 @@ IMPORT_MESSAGES = {
         "The file is not a map: it needs an “elements” list (and “connections”), as Kumu exports."
     ),
     "too_many": gettext_noop("The map has more than 2,000 elements, connections and loops."),
+    "too_many_variables": gettext_noop("A map holds at most %(value)s variables: split this one."),
     "missing": gettext_noop("a label is needed."),
     "duplicate": gettext_noop("“%(value)s” appears twice."),
     "unknown_element": gettext_noop("no element is called or numbered “%(value)s”."),

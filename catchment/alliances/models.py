@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -318,6 +319,7 @@ class Stakeholder(models.Model):
         ordering = ["alliance", "name"]
         constraints = [
             models.UniqueConstraint(fields=["alliance", "name"], name="alliances_stakeholder_name"),
+            models.UniqueConstraint("alliance", Lower("name"), name="alliances_stakeholder_name_any_case"),
             *_score_constraints("alliances_stakeholder"),
         ]
 

@@ -7,7 +7,9 @@ register and run their platforms' mobilisation, action research, process log and
 stakeholder register (scores, "resistant" labels, rationales) is for facilitators and the hub team only.
 What happens on a platform (its cycles, process log and outputs) is read by whoever may read the
 platform's community; the alliance itself by anyone if public, else by the people of its platforms.
-A closed alliance is read-only.
+A closed alliance is read-only. Initiators (and the hub team) oversee every platform of their alliance,
+secret communities included: attaching a community to an alliance is its convenor's decision to open its
+alliance work to the initiators. Everyone else sees a secret platform's place in the tree, never its name.
 """
 
 from __future__ import annotations
@@ -86,16 +88,13 @@ def can_edit_platform_work(standing: Standing, platform_id: int) -> bool:
 def facilitates(
     viewer: Viewer, facilitator_id: int | None, community: Community, membership: Membership | None
 ) -> bool:
-    """The platform's named facilitator, or a convenor / co-convenor of its community."""
-    if not is_member(viewer):
+    """The platform's named facilitator, or a convenor / co-convenor of its community; either only while
+    an active member of it (someone who left or was banned loses the role with the membership)."""
+    if not is_member(viewer) or membership is None or membership.status != MembershipStatus.ACTIVE:
         return False
     if facilitator_id is not None and facilitator_id == viewer.pk:
         return True
-    return (
-        membership is not None
-        and membership.status == MembershipStatus.ACTIVE
-        and ROLE_RANK[Role(membership.role)] >= ROLE_RANK[Role.CO_CONVENOR]
-    )
+    return ROLE_RANK[Role(membership.role)] >= ROLE_RANK[Role.CO_CONVENOR]
 
 
 def can_attach_community(viewer: Viewer, community: Community, membership: Membership | None) -> bool:
@@ -117,6 +116,7 @@ def can_edit_maps(
     does the facilitator of the platform the community is; communities in design too, never archived."""
     if community.is_read_only or not is_member(viewer):
         return False
-    if is_staff(viewer) or (facilitator_id is not None and facilitator_id == viewer.pk):
+    active = membership is not None and membership.status == MembershipStatus.ACTIVE
+    if is_staff(viewer) or (facilitator_id is not None and facilitator_id == viewer.pk and active):
         return True
     return community_policy.can_manage_members(viewer, community, membership)

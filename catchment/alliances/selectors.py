@@ -71,6 +71,20 @@ class AllianceView:
         return permissions.can_edit_register(self.standing)
 
     @property
+    def names(self) -> dict[int, str]:
+        """What each platform is called for this viewer (a secret one they may not see has no name)."""
+        return {p.pk: str(p.community.name) for p in self.platforms}
+
+    @property
+    def csv_tokens(self) -> dict[int, str]:
+        """How the register's CSV names each platform: its community's address, or `platform-<id>` for one
+        the viewer may not see (the import reads both, so a round trip loses nothing)."""
+        return {
+            p.pk: f"platform-{p.pk}" if getattr(p, "masked", False) else p.community.slug
+            for p in self.platforms
+        }
+
+    @property
     def readable_platforms(self) -> list[Platform]:
         return [p for p in self.platforms if permissions.can_read_platform_work(self.standing, p.pk)]
 
@@ -101,7 +115,11 @@ def standing(viewer: Viewer, alliance: LearningAlliance, platforms: list[Platfor
             member_of.add(platform.pk)
         if community_policy.can_read_community(viewer, platform.community, membership):
             readable.add(platform.pk)
-        if community_policy.can_see_community(viewer, platform.community, membership):
+        if (
+            initiator
+            or is_staff(viewer)
+            or community_policy.can_see_community(viewer, platform.community, membership)
+        ):
             visible.add(platform.pk)
     return Standing(
         staff=is_staff(viewer),
@@ -146,7 +164,8 @@ def alliance_for_viewer(viewer: Viewer, slug: str) -> AllianceView:
     if not permissions.can_see_alliance(found):
         raise Http404
     for platform in platforms:
-        if platform.pk not in found.visible:
+        platform.masked = platform.pk not in found.visible  # type: ignore[attr-defined]
+        if platform.masked:  # type: ignore[attr-defined]
             # a secret community stays secret: the tree keeps its place, never its name (not saved)
             platform.community.name = str(SECRET_PLATFORM)
             platform.community.summary = ""
@@ -205,19 +224,19 @@ def linkage(alliance: LearningAlliance, platforms: list[Platform]) -> stakeholde
 
 
 def linkage_by_platform(alliance: LearningAlliance) -> dict[int, tuple[int, int]]:
-    """Per platform, (horizontal, vertical) ties of its stakeholders."""
+    """Per platform, (horizontal, vertical) ties that touch one of its stakeholders, each tie counted once
+    per platform however many platforms its two ends share."""
     rows = StakeholderRelation.objects.filter(source__alliance=alliance).values_list(
-        "source__level", "target__level", "source__platforms", "target__platforms"
+        "pk", "source__level", "target__level", "source__platforms", "target__platforms"
     )
+    seen: set[tuple[int, int]] = set()
     counts: dict[int, Counter[str]] = {}
-    seen: set[tuple[int, int | None, str]] = set()
-    for index, (first, second, source_platform, target_platform) in enumerate(rows):
+    for relation, first, second, source_platform, target_platform in rows:
         kind = "horizontal" if first == second else "vertical"
         for platform in {source_platform, target_platform} - {None}:
-            marker = (platform, index, kind)
-            if marker in seen:
+            if (platform, relation) in seen:
                 continue
-            seen.add(marker)
+            seen.add((platform, relation))
             counts.setdefault(platform, Counter())[kind] += 1
     return {pk: (c["horizontal"], c["vertical"]) for pk, c in counts.items()}
 

@@ -46,8 +46,11 @@ from catchment.alliances.models import (
     Strategy,
 )
 from catchment.communities import permissions as community_policy
+from catchment.communities import services as community_services
 from catchment.communities.models import Community, MembershipStatus
 from catchment.core.csvfiles import FORMULA_STARTS
+
+RESERVED_SLUGS = {"new"}
 
 
 class AllianceError(ValueError):
@@ -81,6 +84,8 @@ def alliance_create(*, actor: Viewer, changes: AllianceChanges) -> LearningAllia
     """Start a learning alliance; its creator is its first initiator."""
     _require(permissions.can_create_alliance(actor))
     slug = slugify(changes.slug or changes.name)[:60]
+    if slug in RESERVED_SLUGS:
+        raise AllianceError(_("This web address is reserved; choose another."))
     if not slug:
         raise AllianceError(_("Choose a web address made of letters, digits and hyphens."))
     alliance = LearningAlliance(slug=slug, created_by=cast(User, actor))
@@ -215,6 +220,32 @@ def platform_add(
 
 
 @transaction.atomic
+def platform_add_new(
+    *, actor: Viewer, alliance: LearningAlliance, name: str, changes: PlatformChanges
+) -> Platform:
+    """Start a new community (private, by approval, in design, with the actor as convenor) and make it a
+    platform: both or neither. Its only member is the actor, so only the actor can facilitate it yet."""
+    _require(permissions.can_run_alliance(_standing(actor, alliance)))
+    if changes.facilitator is not None and changes.facilitator.pk != actor.pk:
+        raise AllianceError(
+            _(
+                "A new community has no members yet: name yourself as its facilitator, or nobody, and name "
+                "another facilitator once they have joined."
+            )
+        )
+    community = community_services.community_create(
+        actor=actor,
+        changes=community_services.CommunityChanges(
+            name=name,
+            summary=_("A platform of %(alliance)s.") % {"alliance": alliance.name},
+            visibility="private",
+            join_policy="approval",
+        ),
+    )
+    return platform_add(actor=actor, alliance=alliance, community=community, changes=changes)
+
+
+@transaction.atomic
 def platform_update(*, actor: Viewer, platform: Platform, changes: PlatformChanges) -> Platform:
     """Move a platform in the tree, change its level, facilitator or stage (the stage history grows)."""
     alliance = platform.alliance
@@ -222,12 +253,15 @@ def platform_update(*, actor: Viewer, platform: Platform, changes: PlatformChang
     runs = permissions.can_run_alliance(standing)
     _require(runs or permissions.can_edit_platform_work(standing, platform.pk))
     LearningAlliance.objects.select_for_update().filter(pk=alliance.pk).first()
-    if not runs and (
-        changes.parent != platform.parent
-        or changes.level != platform.level
-        or changes.facilitator != platform.facilitator
-    ):
-        raise AllianceError(_("Only the alliance's initiators change the tree and name facilitators."))
+    # read the platform again under the lock: what the form was built from may be stale
+    platform = Platform.objects.select_related("community", "parent", "facilitator").get(pk=platform.pk)
+    if not runs:
+        # a facilitator changes the stage and the platform's details; the tree stays the initiators'
+        changes.parent, changes.level, changes.facilitator = (
+            platform.parent,
+            platform.level,
+            platform.facilitator,
+        )
     if changes.level not in Level.values:
         raise AllianceError(_("Choose a level."))
     _check_tree(alliance, platform, changes.parent)
@@ -399,6 +433,8 @@ def stakeholder_save(
         raise AllianceError(_("Choose platforms of this alliance."))
     user = cast(User, actor)
     now = timezone.now()
+    # one writer of the register at a time, so two people adding the same name meet a clear refusal
+    LearningAlliance.objects.select_for_update().filter(pk=alliance.pk).first()
     if stakeholder is None:
         stakeholder = Stakeholder(alliance=alliance)
         changed = True
@@ -544,14 +580,16 @@ MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-def export_rows(items: Iterable[Stakeholder]) -> Iterable[list[object]]:
+def export_rows(items: Iterable[Stakeholder], tokens: Mapping[int, str]) -> Iterable[list[object]]:
+    """The register as CSV rows; platforms by `tokens` (their community's address, or `platform-<id>`
+    for one the reader may not see)."""
     for item in items:
         yield [
             item.name,
             item.kind,
             item.org_type,
             item.level,
-            "; ".join(p.community.slug for p in item.platforms.all()),
+            "; ".join(tokens.get(p.pk, f"platform-{p.pk}") for p in item.platforms.all()),
             item.interest,
             item.influence,
             item.importance,
@@ -584,7 +622,10 @@ def _import_error(row: int, column: str, message: str) -> ImportError_:
 
 
 def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
+    # UTF-16 only when the file says so with its byte-order mark: other bytes of even length would
+    # "decode" as UTF-16 into nonsense instead of being refused with a useful message
+    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",)
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
@@ -604,6 +645,7 @@ def stakeholders_import(*, actor: Viewer, alliance: LearningAlliance, raw: bytes
     would run as spreadsheet formulas are refused. Returns (added, updated)."""
     standing = _standing(actor, alliance)
     _require(permissions.can_edit_register(standing))
+    LearningAlliance.objects.select_for_update().filter(pk=alliance.pk).first()
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportError_(_("The file is larger than 2 MB; split it and import the parts."))
     text = _decode(raw)
@@ -635,10 +677,13 @@ def stakeholders_import(*, actor: Viewer, alliance: LearningAlliance, raw: bytes
     ]
     if len(body) > MAX_IMPORT_ROWS:
         raise ImportError_(_("The file has more than %(count)s rows; split it.") % {"count": MAX_IMPORT_ROWS})
-    platforms = {p.community.slug: p for p in selectors.platforms_of(alliance)}
+    known = selectors.platforms_of(alliance)
+    platforms = {p.community.slug: p for p in known} | {f"platform-{p.pk}": p for p in known}
     existing = {
         item.name.lower(): item
-        for item in Stakeholder.objects.filter(alliance=alliance).prefetch_related("platforms")
+        for item in Stakeholder.objects.select_for_update(of=("self",))
+        .filter(alliance=alliance)
+        .prefetch_related("platforms")
     }
     seen: set[str] = set()
     parsed: list[tuple[int, StakeholderData, str]] = []
@@ -662,7 +707,17 @@ def stakeholders_import(*, actor: Viewer, alliance: LearningAlliance, raw: bytes
                 )
             cells[column] = value
         current = existing.get(cells.get("name", "").lower())
-        parsed.append((number, _row_data(number, cells, platforms, current), cells.get("mobilisation", "")))
+        data = _row_data(number, cells, platforms, current)
+        status = cells.get("mobilisation", "").lower()
+        start = current.status if current is not None else Mobilisation.IDENTIFIED
+        if status and status != start:
+            # where a stakeholder stands may be set from the file, but only along the state machine:
+            # never backwards, and a jump counts as a fast-track with the file's line as its reason
+            try:
+                mobilisation.check(start, status, reason=f"line {number}", fast_track=True)
+            except mobilisation.InvalidTransition as error:
+                raise _import_error(number, "mobilisation", transition_message(error)) from error
+        parsed.append((number, data, status))
         key = parsed[-1][1].name.lower()
         if key in seen:
             raise _import_error(
@@ -676,9 +731,11 @@ def stakeholders_import(*, actor: Viewer, alliance: LearningAlliance, raw: bytes
         current = existing.get(data.name.lower())
         if current is not None:
             current.kind, current.org_type, current.level = data.kind, data.org_type, data.level
+            fields = ["kind", "org_type", "level"]
             if _assessment_changed(current, data):
                 _assess(current, data, user, now)
-            current.save()
+                fields += [*ASSESSED, "assessed_by", "assessed_at"]
+            current.save(update_fields=fields)
             current.platforms.set(list(data.platforms))
             updated += 1
             target = status or current.status
@@ -736,7 +793,7 @@ def _row_data(
 
     def score(column: str) -> int:
         value = cells.get(column, "").strip() or kept(column, column, 3)
-        if not value.isdigit() or not 1 <= int(value) <= 5:
+        if not (value.isascii() and value.isdecimal() and len(value) == 1) or not 1 <= int(value) <= 5:
             raise _import_error(
                 number, column, _("“%(value)s” is not a score from 1 to 5.") % {"value": value}
             )
@@ -753,13 +810,13 @@ def _row_data(
                 _("no platform of this alliance has the address “%(slug)s”.") % {"slug": slug},
             )
         chosen.append(platforms[slug])
-    if "platforms" not in cells and current is not None:
+    if not cells.get("platforms") and current is not None:
         chosen = list(current.platforms.all())
     texts = {}
     for column in ("rationale", "evidence"):
         if len(cells.get(column, "")) > 3000:
             raise _import_error(number, column, _("at most 3,000 characters."))
-        texts[column] = cells[column] if column in cells else kept(column, column, "")
+        texts[column] = cells.get(column) or kept(column, column, "")
     choice("mobilisation", mobilisation.STATES, "identified", "status")
     return StakeholderData(
         name=name,

@@ -10,6 +10,7 @@ in-degrees (optionally weighted by strength), split into four quadrants at their
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -275,6 +276,7 @@ POLARITY_WORDS = {
 }
 TRUE_WORDS = {"true", "yes", "1", "delay", "delayed"}
 MAX_ITEMS = 2000
+MAX_VARIABLES = 150  # a map people read; larger ones also outgrow the server-side drawing
 MAX_TEXT = 2000
 
 
@@ -289,12 +291,18 @@ def _attributes(item: Any) -> dict[str, Any]:
     return {str(key).strip().lower(): value for key, value in merged.items()}
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(value: Any) -> str:
+    """Text from the file, cleaned: no control characters (PostgreSQL refuses NUL), no lone surrogates
+    (they cannot be stored as UTF-8), at most MAX_TEXT characters."""
     if value is None:
         return ""
     if isinstance(value, list):
         value = ", ".join(str(part) for part in value)
-    return str(value).strip()[:MAX_TEXT]
+    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    return CONTROL.sub("", text).strip()[:MAX_TEXT]
 
 
 def _choice(value: Any, allowed: Sequence[str], default: str) -> str:
@@ -326,6 +334,8 @@ def parse_kumu(data: Any) -> ImportedMap:
         raise ImportProblem("file", 0, "connections", "not_a_map")
     if len(elements) + len(connections) + len(loops_in) > MAX_ITEMS:
         raise ImportProblem("file", 0, "elements", "too_many")
+    if len(elements) > MAX_VARIABLES:
+        raise ImportProblem("file", 0, "elements", "too_many_variables", str(MAX_VARIABLES))
     result = ImportedMap()
     by_ref: dict[str, str] = {}
     labels: set[str] = set()
@@ -337,7 +347,12 @@ def parse_kumu(data: Any) -> ImportedMap:
         if label.lower() in labels:
             raise ImportProblem("element", number, "label", "duplicate", label)
         labels.add(label.lower())
-        tags = [str(tag).strip().lower() for tag in item.get("tags") or [] if isinstance(tag, str)]
+        raw_tags = item.get("tags")
+        tags = (
+            [tag.strip().lower() for tag in raw_tags if isinstance(tag, str)]
+            if isinstance(raw_tags, list)
+            else []
+        )
         domain = _choice(item.get("domain"), DOMAINS, "")
         if not domain:
             domain = next((tag for tag in tags if tag in DOMAINS), "")
@@ -408,8 +423,8 @@ def parse_kumu(data: Any) -> ImportedMap:
                 if _text(ref) not in connection_ends:
                     raise ImportProblem("loop", number, "connections", "unknown_connection", _text(ref))
                 members.append(connection_ends[_text(ref)][0])
-        if len(members) < 2:
-            continue  # a loop with no members Kumu can name is only a label: nothing to keep
+        if not 2 <= len(members) <= LOOP_LENGTH:
+            continue  # a loop with no members is only a label, and a longer one is never detected
         result.loops.append(
             ImportedLoop(
                 labels=tuple(members),

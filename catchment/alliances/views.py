@@ -34,6 +34,7 @@ from catchment.alliances.forms import (
     ProcessFilterForm,
     RelationForm,
     StakeholderForm,
+    _is_id,
 )
 from catchment.alliances.models import (
     CORE_VALUES,
@@ -69,6 +70,56 @@ QUADRANT_HELP = {
     "keep_informed": gettext_lazy("Low power, high interest: keep them informed and build their capacity."),
     "monitor": gettext_lazy("Low power, low interest: inform them and watch for changes."),
 }
+# Each grid's quadrants, keyed like stakeholders.quadrant(up, across): "manage_closely" is high up, high
+# across; "keep_satisfied" high up, low across; "keep_informed" low up, high across; "monitor" low, low.
+GRID_LABELS = {
+    "power": {key: (QUADRANT_LABELS[key], QUADRANT_HELP[key]) for key in QUADRANT_LABELS},
+    "importance": {
+        "manage_closely": (
+            gettext_lazy("Key partners"),
+            gettext_lazy("High influence, high importance: build a close working partnership with them."),
+        ),
+        "keep_satisfied": (
+            gettext_lazy("Influential, less concerned"),
+            gettext_lazy(
+                "High influence, low importance: raise their awareness of what is at stake; they can block or enable."
+            ),
+        ),
+        "keep_informed": (
+            gettext_lazy("Concerned, less influential"),
+            gettext_lazy(
+                "Low influence, high importance: the alliance must meet their needs; build their capacity "
+                "and protect their interests."
+            ),
+        ),
+        "monitor": (
+            gettext_lazy("Least priority"),
+            gettext_lazy("Low influence, low importance: keep them informed and watch for changes."),
+        ),
+    },
+    "alignment": {
+        "manage_closely": (
+            gettext_lazy("Learn in partnership"),
+            gettext_lazy("High alignment, high interest: work with them; they are natural allies."),
+        ),
+        "keep_satisfied": (
+            gettext_lazy("Develop enthusiasm"),
+            gettext_lazy(
+                "High alignment, low interest: they agree but are not engaged; raise their interest."
+            ),
+        ),
+        "keep_informed": (
+            gettext_lazy("Challenge existing beliefs"),
+            gettext_lazy(
+                "Low alignment, high interest: engaged but not in agreement; share evidence and discuss."
+            ),
+        ),
+        "monitor": (
+            gettext_lazy("Develop awareness and enthusiasm"),
+            gettext_lazy("Low alignment, low interest: start with awareness before asking for support."),
+        ),
+    },
+}
 AXES = {
     # name: (across field, up field, across label, up label)
     "power": ("interest", "influence", gettext_lazy("Interest"), gettext_lazy("Power (influence)")),
@@ -82,6 +133,7 @@ AXES_TITLES = {
 }
 STAGE_ORDER = [stage for stage, _label in AllianceStage.choices]
 REGISTER_PAGE = 50
+PIPELINE_COLUMN = 60
 PROCESS_PAGE = 30
 
 
@@ -172,7 +224,12 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (stage, label, [p for p in platforms if p.stage == stage]) for stage, label in AllianceStage.choices
     ]
     counts = selectors.status_counts(view.alliance) if view.can_read_register else {}
+    per_platform = selectors.linkage_by_platform(view.alliance) if view.can_read_register else {}
     for platform in platforms:
+        horizontal, vertical = per_platform.get(platform.pk, (0, 0))
+        platform.vertical_share = (  # type: ignore[attr-defined]
+            round(100 * vertical / (horizontal + vertical)) if horizontal + vertical else None
+        )
         found = counts.get(platform.pk)
         platform.committed_count = sum(found[s] for s in mobilisation.COMMITTED_OR_FURTHER) if found else 0  # type: ignore[attr-defined]
     direction = selectors.current_direction(view.alliance)
@@ -190,7 +247,6 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
             linkage=linkage,
             unlinked=[(level_labels[a], level_labels[b]) for a, b in linkage.unlinked_pairs],
             isolated=[level_labels[level] for level in linkage.isolated_levels],
-            per_platform=selectors.linkage_by_platform(view.alliance) if view.can_read_register else {},
             direction=direction,
             direction_values=_value_labels(direction),
         ),
@@ -280,23 +336,20 @@ def platform_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            community = data.get("community")
-            if community is None:
-                community = community_services.community_create(
+            if data.get("community") is None:
+                platform = services.platform_add_new(
                     actor=request.user,
-                    changes=community_services.CommunityChanges(
-                        name=data["new_name"],
-                        summary=_("A platform of %(alliance)s.") % {"alliance": view.alliance.name},
-                        visibility="private",
-                        join_policy="approval",
-                    ),
+                    alliance=view.alliance,
+                    name=data["new_name"],
+                    changes=_platform_changes(data),
                 )
-            platform = services.platform_add(
-                actor=request.user,
-                alliance=view.alliance,
-                community=community,
-                changes=_platform_changes(data),
-            )
+            else:
+                platform = services.platform_add(
+                    actor=request.user,
+                    alliance=view.alliance,
+                    community=data["community"],
+                    changes=_platform_changes(data),
+                )
         except (services.AllianceError, community_services.CommunityError) as error:
             form.add_error(None, str(error))
         else:
@@ -514,7 +567,7 @@ def stakeholder_list(request: HttpRequest, slug: str) -> HttpResponse:
         "level": request.GET.get("level", ""),
         "status": request.GET.get("status", ""),
     }
-    if filters["platform"].isdigit():
+    if _is_id(filters["platform"]):
         items = items.filter(platforms=int(filters["platform"]))
     if filters["type"] in OrgType.values:
         items = items.filter(org_type=filters["type"])
@@ -555,7 +608,7 @@ def stakeholder_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return csv_response(
         f"{view.alliance.slug}-stakeholders.csv",
         services.CSV_COLUMNS,
-        services.export_rows(selectors.register(view.alliance)),
+        services.export_rows(selectors.register(view.alliance), view.csv_tokens),
     )
 
 
@@ -683,6 +736,7 @@ def stakeholder_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             view,
             "stakeholders",
             item=item,
+            platform_names=[(p.pk, view.names.get(p.pk, "")) for p in item.platforms.all()],
             quadrant=QUADRANT_LABELS[stakeholders.quadrant(item.influence, item.interest)],
             gap=stakeholders.gap(item.engagement_current, item.engagement_desired),
             assessments=assessments,
@@ -813,7 +867,12 @@ def _grid_data(view: AllianceView, axes: str) -> dict[str, Any]:
         "items": items,
         "points": [(point, by_pk[point.key]) for point in points],
         "quadrants": [
-            (key, QUADRANT_LABELS[key], QUADRANT_HELP[key], [item for item, q in rows if q == key])
+            (
+                key,
+                GRID_LABELS[axes][key][0],
+                GRID_LABELS[axes][key][1],
+                [item for item, q in rows if q == key],
+            )
             for key in stakeholders.QUADRANTS
         ],
         "blockers": [by_pk[b.key] for b in stakeholders.blockers(assessed)],
@@ -891,14 +950,16 @@ def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
     items = selectors.register(view.alliance)
     chosen = request.GET.get("platform", "")
     platform = None
-    if chosen.isdigit():
+    if _is_id(chosen):
         platform = next((p for p in view.platforms if p.pk == int(chosen)), None)
         if platform is not None:
             items = items.filter(platforms=platform)
+    # a column shows its first stakeholders; the register, filtered by step, lists them all
     columns = [
-        (state, Mobilisation(state).label, people) for state, people in selectors.pipeline(list(items))
+        (state, Mobilisation(state).label, people[:PIPELINE_COLUMN], len(people))
+        for state, people in selectors.pipeline(list(items))
     ]
-    for _state, _label, people in columns:
+    for _state, _label, people, _count in columns:
         for item in people:
             # one-click moves: the next step, or out; a re-approach needs a reason, given on the detail page
             item.quick_moves = [  # type: ignore[attr-defined]
@@ -1116,7 +1177,7 @@ def _process_form(request: HttpRequest, view: AllianceView, entry: ProcessEntry 
     if entry is not None:
         initial = {name: getattr(entry, name) for name in services.PROCESS_FIELDS}
         initial["platform"] = entry.platform_id
-    elif request.GET.get("platform", "").isdigit():
+    elif _is_id(request.GET.get("platform", "")):
         initial["platform"] = int(request.GET["platform"])
     form = ProcessEntryForm(
         posted(request), platforms=editable, resources=_resource_choices(request, editable), initial=initial

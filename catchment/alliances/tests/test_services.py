@@ -258,7 +258,7 @@ def test_binary_or_empty_files_are_refused_clearly():
 def test_the_export_imports_back_unchanged():
     world = alliance_world()
     item = _stakeholder(world, interest=5, rationale="=looks like a formula")
-    rows = list(services.export_rows(Stakeholder.objects.filter(pk=item.pk)))
+    rows = list(services.export_rows(Stakeholder.objects.filter(pk=item.pk), {}))
     import csv
     import io
 
@@ -350,3 +350,61 @@ def test_closed_alliances_are_read_only():
         services.process_entry_save(
             actor=world.initiator, platform=world.village, values={"title": "x", "happened_on": "2026-01-01"}
         )
+
+
+def test_the_import_normalises_the_step_and_keeps_to_the_state_machine():
+    world = alliance_world()
+    _import(world, "name,type,level,mobilisation\nAcme,gov,national,Committed\n")
+    acme = Stakeholder.objects.get()
+    assert acme.status == "committed"
+    with pytest.raises(AllianceError) as caught:
+        _import(world, "name,type,level,mobilisation\nAcme,gov,national,identified\n")
+    assert str(caught.value).startswith("Line 2, column “mobilisation”")
+    assert Stakeholder.objects.get().status == "committed"
+
+
+def test_the_import_refuses_odd_digits_and_names_a_wrong_encoding():
+    world = alliance_world()
+    with pytest.raises(AllianceError, match="Line 2, column “interest”"):
+        _import(world, "name,type,level,interest\nAcme,gov,national,²\n")
+    with pytest.raises(AllianceError, match="not UTF-8"):
+        services.stakeholders_import(
+            actor=world.initiator,
+            alliance=world.alliance,
+            raw="name,type,level\nCaf\xe9,gov,na\n".encode("cp1252"),
+        )
+
+
+def test_empty_cells_keep_what_the_register_holds():
+    world = alliance_world()
+    item = _stakeholder(world, interest=5, rationale="Controls permits")
+    _import(world, "name,type,level,platforms,rationale,interest\nMinistry of Water,gov,national,,,\n")
+    again = Stakeholder.objects.get(pk=item.pk)
+    assert (again.rationale, again.interest, list(again.platforms.all())) == (
+        "Controls permits",
+        5,
+        [world.national],
+    )
+
+
+def test_per_platform_linkage_counts_each_tie_once():
+    from catchment.alliances import selectors
+
+    world = alliance_world()
+    both = [world.national, world.district, world.village]
+    first = services.stakeholder_save(
+        actor=world.initiator,
+        alliance=world.alliance,
+        data=StakeholderData(name="A", org_type="gov", level="national", platforms=both),
+    )
+    second = services.stakeholder_save(
+        actor=world.initiator,
+        alliance=world.alliance,
+        data=StakeholderData(name="B", org_type="gov", level="national", platforms=both[:2]),
+    )
+    services.relation_add(actor=world.initiator, source=first, target=second, kind="information", strength=2)
+    assert selectors.linkage_by_platform(world.alliance) == {
+        world.national.pk: (1, 0),
+        world.district.pk: (1, 0),
+        world.village.pk: (1, 0),
+    }

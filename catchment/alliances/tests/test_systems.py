@@ -201,3 +201,18 @@ def test_every_loop_is_closed_labelled_by_the_sign_rule_and_found_once(items):
         assert all(step in signs for step in steps)
         negatives = sum(1 for step in steps if signs[step] < 0)
         assert loop.polarity == ("R" if negatives % 2 == 0 else "B")
+
+
+def test_odd_kumu_files_are_cleaned_or_refused_never_crash():
+    parsed = systems.parse_kumu(
+        {
+            "elements": [{"label": "A\x00\ud800", "tags": 5}, {"label": "B", "tags": True}],
+            "connections": [{"from": "A?", "to": "B", "type": "+"}],
+            "loops": [{"label": "long", "elements": ["A?", "B"] * 40}],
+        }
+    )
+    assert parsed.variables[0].label == "A?"
+    assert parsed.loops == []
+    with pytest.raises(ImportProblem) as caught:
+        systems.parse_kumu({"elements": [{"label": f"v{n}"} for n in range(systems.MAX_VARIABLES + 1)]})
+    assert caught.value.code == "too_many_variables"

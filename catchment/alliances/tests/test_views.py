@@ -299,3 +299,118 @@ def test_a_secret_platform_keeps_its_name_from_those_who_may_not_see_it():
     outsider = Client().get(url).content.decode()
     assert "SECRET-5c1" not in outsider and "A platform you cannot see" in outsider
     assert "SECRET-5c1" in _client(world.initiator).get(url).content.decode()
+
+
+# --- Found in review: each of these once answered 500, leaked, or lost data ----------------------------
+
+
+def test_a_facilitator_who_left_the_platform_loses_the_register():
+    from catchment.communities.models import Membership
+    from catchment.communities.tests.factories import MembershipFactory
+
+    world = alliance_world(visibility="members", community_visibility="private")
+    helper = MembershipFactory(community=world.village.community).user
+    services.platform_update(
+        actor=world.initiator,
+        platform=world.village,
+        changes=services.PlatformChanges(level="community", parent=world.district, facilitator=helper),
+    )
+    url = reverse("alliances:stakeholders_csv", kwargs={"slug": world.alliance.slug})
+    assert _client(helper).get(url).status_code == 200
+    Membership.objects.filter(user=helper).update(status="banned")
+    assert _client(helper).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999", "-1", "x"])
+def test_odd_numbers_in_addresses_and_forms_are_answered_not_500(value):
+    world = alliance_world()
+    client = _client(world.initiator)
+    slug = world.alliance.slug
+    for name in ("alliances:stakeholders", "alliances:pipeline", "alliances:process_new"):
+        assert client.get(reverse(name, kwargs={"slug": slug}) + f"?platform={value}").status_code == 200
+    response = client.post(
+        reverse("alliances:stakeholder_new", kwargs={"slug": slug}),
+        {"name": "X", "kind": "organisation", "org_type": "gov", "level": "national", "platforms": [value]},
+    )
+    assert response.status_code == 200
+    assert not Stakeholder.objects.exists()
+
+
+def test_dates_far_away_are_refused_and_the_timeline_survives_them():
+    from catchment.alliances import charts
+
+    world = alliance_world()
+    client = _client(world.initiator)
+    response = client.post(
+        reverse("alliances:process_new", kwargs={"slug": world.alliance.slug}),
+        {"platform": world.village.pk, "happened_on": "9999-12-31", "title": "Far away"},
+    )
+    assert response.status_code == 200 and "between 1900 and 2200" in response.content.decode()
+    marks, ticks, _first, _last = charts.timeline(
+        [(1, datetime.date(9999, 12, 31), 0), (2, datetime.date(9998, 1, 1), 0)]
+    )
+    assert len(marks) == 2 and ticks
+
+
+def test_a_new_community_platform_is_all_or_nothing():
+    from catchment.communities.models import Community
+
+    world = alliance_world()
+    other = UserFactory()
+    before = Community.objects.count()
+    response = _client(world.initiator).post(
+        reverse("alliances:platform_new", kwargs={"slug": world.alliance.slug}),
+        {
+            "new_name": "Fresh platform",
+            "level": "community",
+            "stage": "initiation",
+            "facilitator": other.username,
+        },
+    )
+    assert response.status_code == 200 and "no members yet" in response.content.decode()
+    assert Community.objects.count() == before
+
+
+def test_an_alliance_called_new_gets_another_address():
+    response = _client(UserFactory()).post(
+        reverse("alliances:new"), {"name": "New", "theme": "MUS", "status": "forming", "visibility": "public"}
+    )
+    assert response.status_code == 200 and "reserved" in response.content.decode()
+    assert not LearningAlliance.objects.exists()
+
+
+def test_a_secret_platform_stays_nameless_in_forms_and_csv_for_other_facilitators():
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import MembershipFactory
+
+    world = alliance_world()
+    secret = platform_for(world.initiator, world.alliance, "community", world.district, visibility="secret")
+    secret.community.name = "Hidden village SECRET-77a"
+    secret.community.slug = "secret-77a"
+    secret.community.save()
+    services.stakeholder_save(
+        actor=world.initiator,
+        alliance=world.alliance,
+        data=StakeholderData(
+            name="Committee", org_type="cbo", level="community", platforms=[secret, world.village]
+        ),
+    )
+    convenor = MembershipFactory(community=world.village.community, role=Role.CO_CONVENOR).user
+    client = _client(convenor)
+    slug = world.alliance.slug
+    item = Stakeholder.objects.get()
+    pages = [
+        reverse("alliances:stakeholder_new", kwargs={"slug": slug}),
+        reverse("alliances:stakeholder", kwargs={"slug": slug, "pk": item.pk}),
+        reverse("alliances:stakeholder_edit", kwargs={"slug": slug, "pk": item.pk}),
+        reverse("alliances:stakeholders_csv", kwargs={"slug": slug}),
+        reverse("alliances:detail", kwargs={"slug": slug}),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "SECRET-77a" not in body and "secret-77a" not in body, url
+    csv_text = client.get(pages[3]).content.decode()
+    assert f"platform-{secret.pk}" in csv_text
+    # and the file imports back without losing the hidden platform
+    services.stakeholders_import(actor=convenor, alliance=world.alliance, raw=csv_text.encode())
+    assert set(Stakeholder.objects.get().platforms.all()) == {secret, world.village}
