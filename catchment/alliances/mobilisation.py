@@ -64,8 +64,3 @@ def check(current: str, target: str, reason: str = "", fast_track: bool = False)
 
 def is_reapproach(current: str, target: str) -> bool:
     return current in EXITS and target == "contacted"
-
-
-def stage_index(state: str) -> int:
-    """Position in the pipeline, for sorting; exits sort after it."""
-    return PIPELINE.index(state) if state in PIPELINE else len(PIPELINE) + EXITS.index(state)

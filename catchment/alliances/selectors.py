@@ -205,11 +205,12 @@ def assessed(items: list[Stakeholder]) -> list[stakeholders.Assessed]:
     ]
 
 
-def relations(alliance: LearningAlliance) -> list[StakeholderRelation]:
+def relations_of(item: Stakeholder) -> list[StakeholderRelation]:
+    """A stakeholder's ties, both ways."""
     return list(
-        StakeholderRelation.objects.filter(source__alliance=alliance)
+        StakeholderRelation.objects.filter(Q(source=item) | Q(target=item))
         .select_related("source", "target")
-        .order_by("source__name", "target__name")
+        .order_by("kind")
     )
 
 

@@ -874,7 +874,7 @@ def cycle_save(
         cycle = ActionResearchCycle(
             platform=platform,
             number=(latest.number if latest else 0) + 1,
-            previous=latest if latest is not None and not hasattr_next(latest) else None,
+            previous=latest if latest is not None and not _has_next(latest) else None,
             created_by=cast(User, actor),
         )
     for name in (
@@ -898,7 +898,7 @@ def cycle_save(
     return cycle
 
 
-def hasattr_next(cycle: ActionResearchCycle) -> bool:
+def _has_next(cycle: ActionResearchCycle) -> bool:
     return ActionResearchCycle.objects.filter(previous=cycle).exists()
 
 

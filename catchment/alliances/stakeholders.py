@@ -18,14 +18,6 @@ ENGAGEMENT = ("unaware", "resistant", "neutral", "supportive", "leading")
 STRATEGIES = ("inform", "consult", "involve", "collaborate", "empower")
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 
-# The IAP2 strategy each Mendelow quadrant usually calls for: a suggestion, the facilitator decides.
-QUADRANT_STRATEGY = {
-    "manage_closely": "collaborate",
-    "keep_satisfied": "consult",
-    "keep_informed": "involve",
-    "monitor": "inform",
-}
-
 
 class ScoreError(ValueError):
     """A score outside the scale."""

@@ -131,7 +131,6 @@ AXES_TITLES = {
     "importance": gettext_lazy("Influence and importance (ODA)"),
     "alignment": gettext_lazy("Alignment and interest (ODI RAPID)"),
 }
-STAGE_ORDER = [stage for stage, _label in AllianceStage.choices]
 REGISTER_PAGE = 50
 PIPELINE_COLUMN = 60
 PROCESS_PAGE = 30
@@ -243,7 +242,6 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
             edges=edges,
             tree_height=height,
             stage_rows=stage_rows,
-            stage_index={stage: index for index, stage in enumerate(STAGE_ORDER)},
             linkage=linkage,
             unlinked=[(level_labels[a], level_labels[b]) for a, b in linkage.unlinked_pairs],
             isolated=[level_labels[level] for level in linkage.isolated_levels],
@@ -723,11 +721,7 @@ def stakeholder_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     view = _register_view(request, slug)
     item = _stakeholder(view, pk)
     others = Stakeholder.objects.filter(alliance=view.alliance).exclude(pk=item.pk).order_by("name")
-    relations = list(
-        StakeholderRelation.objects.filter(Q(source=item) | Q(target=item))
-        .select_related("source", "target")
-        .order_by("kind")
-    )
+    relations = selectors.relations_of(item)
     assessments = list(item.assessments.select_related("assessed_by")[:50])
     return render(
         request,
