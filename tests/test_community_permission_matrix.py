@@ -60,6 +60,7 @@ POSTS_ONLY = {
     "communities:charter_approve",
 }
 READABLE = {
+    "communities:members",
     "communities:charter",
     "communities:charter_markdown",
     "communities:charter_docx",
@@ -118,12 +119,16 @@ def expected(name, role, visibility):
         "discussions:accept",
         "discussions:topic_moderate",
         "discussions:post_moderate",
-        "discussions:flag",
         "discussions:resolve",
         "discussions:topic_move",
         "discussions:react",
     }:
         return 302 if anonymous else 405
+    if name == "discussions:flag":
+        # The form's page: active members flag other people's messages (the opening post is the author's).
+        if anonymous:
+            return 302
+        return 200 if role in WRITERS else 404
     if name == "discussions:topic_new":
         if anonymous:
             return 302

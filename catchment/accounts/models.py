@@ -51,6 +51,9 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        indexes = [
+            models.Index(fields=["-date_joined"], name="user_recent")
+        ]  # the home page's newest members
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -6,8 +6,10 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -82,6 +84,9 @@ class Community(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Active members, kept by recount_members() on every membership change (the catalogue lists a thousand
+    # communities without counting half a million memberships).
+    member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -159,7 +164,10 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "user"], name="communities_membership_unique")
         ]
-        indexes = [models.Index(fields=["community", "status", "role"])]
+        indexes = [
+            models.Index(fields=["community", "status", "role"]),
+            models.Index(fields=["community", "status", "-joined_at"], name="membership_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.role})"
@@ -471,3 +479,19 @@ class Milestone(models.Model):
 def charter_section_label(name: str) -> str:
     """The translated heading of one of the seven charter elements."""
     return str(getattr(CharterVersion._meta.get_field(name), "verbose_name", name))
+
+
+def recount_members(community_id: int) -> None:
+    """Store a community's number of active members, right under concurrent joins and leaves: the row lock
+    is taken before counting, so whoever counts last sees every membership committed before, and its own.
+    (FOR NO KEY UPDATE does not wait for the key-share locks that inserting memberships takes.)"""
+    if not list(Community.objects.select_for_update(no_key=True).filter(pk=community_id).values_list("pk")):
+        return
+    count = Membership.objects.filter(community_id=community_id, status=MembershipStatus.ACTIVE).count()
+    Community.objects.filter(pk=community_id).update(member_count=count)
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def _membership_changed(sender: type[Membership], instance: Membership, **kwargs: object) -> None:
+    with transaction.atomic():
+        recount_members(instance.community_id)

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -60,9 +60,7 @@ def visible_communities(viewer: Viewer) -> QuerySet[Community]:
 
 def catalogue(viewer: Viewer, filters: CatalogueFilters) -> QuerySet[Community]:
     """The catalogue: visible communities with member counts, themes and languages loaded."""
-    communities = visible_communities(viewer).annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
-    )
+    communities = visible_communities(viewer)
     if filters.query:
         communities = communities.filter(
             Q(name__icontains=filters.query) | Q(summary__icontains=filters.query)
@@ -136,17 +134,40 @@ def community_for_viewer(viewer: Viewer, slug: str) -> CommunityView:
     )
 
 
+LEADERS_SHOWN = 60
+NEWEST_SHOWN = 12
+MEMBERS_PER_PAGE = 50
+LEADING_ROLES = (Role.CONVENOR, Role.CO_CONVENOR, Role.MODERATOR)
+
+
 def members_by_role(community: Community) -> list[tuple[str, list[Membership]]]:
-    """Active members grouped by role, most senior first (one query)."""
-    memberships = (
-        Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
-        .select_related("user", "organisation")
-        .order_by("user__display_name")
+    """The community home's view of its people, bounded whatever its size (two queries): those who lead it
+    (convenors and moderators, up to LEADERS_SHOWN) by role, then the NEWEST_SHOWN members who joined last;
+    everyone is on the members page."""
+    active = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE).select_related(
+        "user", "organisation"
     )
+    leaders = active.filter(role__in=LEADING_ROLES).order_by("user__display_name", "pk")[:LEADERS_SHOWN]
     groups: dict[str, list[Membership]] = {role: [] for role in sorted(Role, key=lambda r: -ROLE_RANK[r])}
-    for membership in memberships:
+    for membership in leaders:
         groups[membership.role].append(membership)
-    return [(str(Role(role).label), members) for role, members in groups.items() if members]
+    shown = [(str(Role(role).label), members) for role, members in groups.items() if members]
+    newest = list(active.exclude(role__in=LEADING_ROLES).order_by("-joined_at", "-pk")[:NEWEST_SHOWN])
+    if newest:
+        shown.append((str(gettext_lazy("Newest members")), newest))
+    return shown
+
+
+def member_directory(community: Community, query: str = "", role: str = "") -> QuerySet[Membership]:
+    """Every active member of the community, by name, for the members page (paginated by the caller)."""
+    members = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+    if query:
+        members = members.filter(
+            Q(user__display_name__icontains=query) | Q(organisation__name__icontains=query)
+        )
+    if role in Role.values:
+        members = members.filter(role=role)
+    return members.select_related("user", "organisation").order_by("user__display_name", "pk")
 
 
 def member_user(community: Community, username: str) -> User:
@@ -254,7 +275,8 @@ def milestones(community: Community) -> list[Milestone]:
 
 
 def active_member_count(community: Community) -> int:
-    return community.memberships.filter(status=MembershipStatus.ACTIVE).count()
+    """The community's active members, as kept on the community (models.recount_members)."""
+    return community.member_count
 
 
 @dataclass(frozen=True)

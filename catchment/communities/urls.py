@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("<slug:slug>/invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("<slug:slug>/stage/", views.change_stage, name="stage"),
+    path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<slug:username>/role/", views.member_role, name="member_role"),
     path("<slug:slug>/members/<slug:username>/remove/", views.member_remove, name="member_remove"),
     path("<slug:slug>/members/<slug:username>/hand-over/", views.hand_over, name="hand_over"),

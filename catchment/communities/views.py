@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -53,9 +54,10 @@ from catchment.communities.models import (
     Stage,
     charter_section_label,
 )
+from catchment.core import pagecache
 from catchment.core.csvfiles import csv_response
-from catchment.core.paging import page_number
-from catchment.core.views import posted, serve_picture
+from catchment.core.paging import page_number, query_text
+from catchment.core.views import posted, safe_next, serve_picture
 from catchment.discussions import permissions as discussion_policy
 from catchment.discussions import selectors as discussion_selectors
 from catchment.events import selectors as event_selectors
@@ -63,6 +65,7 @@ from catchment.insights import selectors as insight_selectors
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.hub_scope)
 def home(request: HttpRequest) -> HttpResponse:
     """The hub's front page: live counts of people, countries, organisations and communities."""
     return render(
@@ -79,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.hub_scope)
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET or None)
     if form.is_bound:
@@ -106,6 +110,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.community_scope)
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     view = selectors.community_for_viewer(request.user, slug)
     context: dict[str, object] = {"view": view, "community": view.community, "join_form": JoinForm()}
@@ -390,7 +395,32 @@ def _member_action(request: HttpRequest, slug: str, username: str, action: str) 
         messages.error(request, _("You cannot do that in this community."))
     else:
         messages.success(request, _("Done: %(name)s.") % {"name": member.display_name})
-    return redirect("communities:detail", slug=slug)
+    return redirect(safe_next(request, reverse("communities:detail", kwargs={"slug": slug})))
+
+
+@require_safe
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone in the community, by name, fifty to a page, with the managers' role and removal forms."""
+    view = selectors.community_for_viewer(request.user, slug)
+    if not view.can_read:
+        raise Http404
+    query = query_text(request, "q")
+    role = request.GET.get("role", "")
+    found = selectors.member_directory(view.community, query=query, role=role)
+    page = Paginator(found, selectors.MEMBERS_PER_PAGE).get_page(page_number(request))
+    return render(
+        request,
+        "communities/members.html",
+        {
+            "view": view,
+            "community": view.community,
+            "page": page,
+            "query": query,
+            "role": role if role in Role.values else "",
+            "roles": Role.choices,
+            "role_choices": [(value.value, value.label) for value in Role if value != Role.CONVENOR],
+        },
+    )
 
 
 @login_required

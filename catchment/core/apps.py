@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "catchment.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from catchment.core import pagecache
+
+        pagecache.connect()

@@ -52,6 +52,9 @@ class Topic(models.Model):
         indexes = [
             models.Index(fields=["community", "status", "-is_pinned", "-last_posted_at"], name="topic_list"),
             models.Index(fields=["community", "kind", "status"], name="topic_kind"),
+            # the newest activity of a community and of the hub (feeds, recent topics)
+            models.Index(fields=["community", "status", "-last_posted_at", "-id"], name="topic_recent"),
+            models.Index(fields=["-last_posted_at", "-id"], name="topic_recent_hub"),
         ]
 
     def __str__(self) -> str:

@@ -146,17 +146,27 @@ def move_targets(viewer: Viewer, current: Community) -> list[Community]:
 
 
 def feed(viewer: Viewer, community: Community | None = None, limit: int = 10) -> list[Post]:
-    """The latest visible topics and replies the viewer may read, hub-wide or in one community."""
-    posts = Post.objects.filter(status=Visibility.VISIBLE, topic__status=Visibility.VISIBLE)
+    """The latest visible topics and replies the viewer may read, hub-wide or in one community.
+
+    Asking for "the newest posts of the communities I may read" makes the database gather and sort every
+    post of those communities (half a million in a large one). But a topic's last_posted_at is the time of
+    its newest post, so the `limit` newest posts lie in the `limit` most recently active topics: those are
+    read first along an index, then their newest posts (two small queries, whatever the size)."""
+    topics = Topic.objects.filter(status=Visibility.VISIBLE)
     if community is not None:
-        posts = posts.filter(topic__community=community)
+        topics = topics.filter(community=community)
     elif not is_staff(viewer):
-        posts = posts.filter(
-            topic__community__in=Community.objects.filter(
-                community_policy.readable_communities_q(viewer)
-            ).values("pk")
+        topics = topics.filter(
+            community__in=Community.objects.filter(community_policy.readable_communities_q(viewer)).values(
+                "pk"
+            )
         )
-    return list(posts.select_related("author", "topic__community").order_by("-created_at", "-pk")[:limit])
+    active = list(topics.order_by("-last_posted_at", "-pk").values_list("pk", flat=True)[:limit])
+    return list(
+        Post.objects.filter(status=Visibility.VISIBLE, topic_id__in=active)
+        .select_related("author", "topic__community")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def reactions_for(user_id: int | None, posts: list[Post]) -> dict[int, list[tuple[str, str, int, bool]]]:

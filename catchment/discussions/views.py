@@ -18,6 +18,7 @@ from catchment.accounts.languages import SPOKEN_LANGUAGE_CODES
 from catchment.communities import selectors as community_selectors
 from catchment.communities.models import Community
 from catchment.communities.selectors import CommunityView
+from catchment.core import pagecache
 from catchment.core.paging import page_number
 from catchment.core.views import posted, serve_download
 from catchment.discussions import permissions, selectors, services
@@ -57,6 +58,7 @@ def _topic_url(topic: Topic, page: int = 1, anchor: str = "") -> str:
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.community_scope)
 def topics(request: HttpRequest, slug: str) -> HttpResponse:
     view, moderator = _community(request, slug)
     form = TopicFilterForm(request.GET or None)
@@ -122,6 +124,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.community_scope)
 def topic(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     view, moderator = _community(request, slug)
     found = selectors.topic_for_viewer(view, pk, moderator=moderator)
@@ -182,7 +185,6 @@ def _topic_page(
             "can_accept": permissions.can_accept_answer(request.user, found, view.membership, moderator),
             "reply_form": reply_form,
             "accepted_url": accepted_url,
-            "flag_form": FlagForm(),
             "level": notification_selectors.topic_level(request.user, found),
             "move_targets": selectors.move_targets(request.user, found.community) if moderator else [],
             "levels": Level.choices,
@@ -404,11 +406,21 @@ def react(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def flag(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResponse:
+    """Flag a message for the moderators: the form on its own page (each message of a topic page links
+    here, rather than carrying a form of its own), and its answer."""
     view, moderator = _community(request, slug)
     found = selectors.topic_for_viewer(view, pk, moderator=moderator)
     target = selectors.post_for_viewer(found, post, moderator=moderator)
+    if request.method != "POST":
+        if not permissions.can_flag(request.user, target, view.membership):
+            raise Http404
+        return render(
+            request,
+            "discussions/flag.html",
+            {"view": view, "community": view.community, "topic": found, "post": target, "form": FlagForm()},
+        )
     form = FlagForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose why you are flagging this message."))

@@ -22,6 +22,7 @@ from catchment.accounts.permissions import is_member
 from catchment.communities import permissions as community_policy
 from catchment.communities import selectors as community_selectors
 from catchment.communities.models import Community
+from catchment.core import pagecache
 from catchment.core.csvfiles import csv_response
 from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted
@@ -186,6 +187,7 @@ def _languages(event: Event) -> list[tuple[str, str]]:
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.hub_scope)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.event_for_viewer(request.user, pk)
     event = view.event

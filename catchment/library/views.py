@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from catchment.accounts.languages import SPOKEN_LANGUAGE_CODES
 from catchment.communities import selectors as community_selectors
 from catchment.communities.models import Community
+from catchment.core import pagecache
 from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, serve_download, serve_picture
 from catchment.library import permissions, selectors, services
@@ -54,6 +55,7 @@ def _list(
 
 
 @require_safe
+@pagecache.cache_anonymous(pagecache.hub_scope)
 def hub_library(request: HttpRequest) -> HttpResponse:
     return _list(
         request,

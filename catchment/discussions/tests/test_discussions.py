@@ -368,7 +368,7 @@ def test_members_flag_once_and_moderators_hide_from_the_queue(client, community)
         services.post_flag(actor=author, post=reply, reason="spam")  # not your own
     client.force_login(reporter)
     page = client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
-    assert "Send to the moderators" in page
+    assert f"/posts/{reply.pk}/flag/" in page
     response = client.post(
         f"/communities/wash/topics/{topic.pk}/posts/{reply.pk}/flag/",
         {"reason": "spam", "note": "Advert"},
@@ -568,3 +568,37 @@ def test_reactions_toggle_count_and_are_for_other_peoples_posts(client, communit
     services.reaction_toggle(actor=reader, post=opening, kind="insightful")
     client.force_login(author)
     assert "💡 Insightful (1)" in client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+
+
+def test_large_message_numbers_reach_forms_and_links_unlocalised(client, community):
+    """With thousand separators on, {{ post.pk }} would print "12,345": the accept form and the reply
+    links must carry the bare number."""
+    asker, helper = member_of(community), member_of(community)
+    topic = start(community, asker)
+    Post.objects.create(pk=12345, topic=topic, number=2, author=helper, body="Use 0.5 mg/l.")
+    Topic.objects.filter(pk=topic.pk).update(reply_count=1)
+    client.force_login(asker)
+    page = client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+    assert 'name="post" value="12345"' in page
+    assert "?reply_to=12345#reply" in page and "12,345" not in page
+    accepted = client.post(f"/communities/wash/topics/{topic.pk}/accept/", {"post": "12345"})
+    assert accepted.status_code == 302
+    topic.refresh_from_db()
+    assert topic.accepted_post_id == 12345
+
+
+def test_the_flag_form_has_its_own_page_linked_from_each_message(client, community):
+    asker, reader = member_of(community), member_of(community)
+    topic = start(community, asker, body="Buy our spray!")
+    opening = topic.posts.get(number=1)
+    url = f"/communities/wash/topics/{topic.pk}/posts/{opening.pk}/flag/"
+    client.force_login(reader)
+    assert f'href="{url}"' in client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Buy our spray!" in page.content.decode() and 'name="reason"' in page.content.decode()
+    sent = client.post(url, {"reason": "spam", "note": "advert"})
+    assert sent.status_code == 302 and opening.flags.count() == 1
+    client.force_login(asker)  # nobody flags their own message
+    assert client.get(url).status_code == 404
+    assert f'href="{url}"' not in client.get(f"/communities/wash/topics/{topic.pk}/").content.decode()
