@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PG_URL ?= postgres://postgres@127.0.0.1:5432/catchment
 
-.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean bench bench-smoke
+.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout
 
 install: $(STAMP)
 
@@ -55,12 +55,28 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy catchment config tests bench conftest.py
 
-# Benchmarks against a generated community of 10,000 members and 500,000 interactions (docs/benchmarks.md);
-# the data is generated once into var/bench/. BENCH_ARGS="--members 2000" for other sizes.
+# The hub's pages under load (wrk, 16 connections) against a generated hub, as ratios to a bare Django view
+# (docs/benchmarks.md, docs/performance.md). SCALE=s (2,000 members) or l (100,000; set DATABASE_URL to a
+# PostgreSQL database); with DATABASE_URL=postgres://… and REDIS_URL also set, the scale-out check follows.
+SCALE ?= s
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/catchment_bench_scaleout
+REDIS_BENCH_URL ?= redis://127.0.0.1:6379/14
+
 bench: install assets translations
+	@command -v wrk >/dev/null || { echo "make bench needs the load generator wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -u -m bench.load --scale $(SCALE) $(BENCH_ARGS)
+
+# The insights recomputation of a community of 10,000 members and 500,000 interactions.
+bench-insights: install assets translations
 	$(BIN)/python -u -m bench.run $(BENCH_ARGS)
 
+# Web tier and Celery worker as separate processes on PostgreSQL and Redis (docs/scaling.md).
+bench-scaleout: install assets translations
+	DATABASE_URL=$(PG_BENCH_URL) REDIS_URL=$(REDIS_BENCH_URL) $(BIN)/python -u -m bench.scaleout
+
 bench-smoke: install assets translations
+	@command -v wrk >/dev/null || { echo "make bench-smoke needs the load generator wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -u -m bench.load --smoke
 	$(BIN)/python -u -m bench.run --smoke
 
 format: install

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from bench.generate import _dated
-from catchment.accounts.models import Organisation, OrganisationType, Profile, User
+from catchment.accounts.models import Organisation, OrganisationType, Profile, ProfileVisibility, User
 from catchment.communities.models import Community, Membership, Role, Stage, Visibility
 from catchment.discussions.models import Post, Topic
 from catchment.events.models import Event, EventKind
@@ -182,6 +182,8 @@ def generate(scale: str, seed: int = 8) -> Hub:
         _discussions(rng, size, people, communities, now)
     with transaction.atomic():
         _events_and_library(rng, size, people, communities, now)
+    with connection.cursor() as cursor:  # planner statistics, as autovacuum would gather after a bulk load
+        cursor.execute("ANALYZE")
     return count(scale)
 
 
@@ -262,6 +264,9 @@ def _communities(rng: random.Random, size: Scale, people: list[int], now: dateti
                 ],
                 batch_size=BATCH,
             )
+            Community.objects.filter(pk=community).update(
+                member_count=len(chosen)
+            )  # bulk_create sends no signal
     return community_ids
 
 
@@ -310,7 +315,12 @@ def _discussions(
                 )
                 moment = started
                 for number in range(2, replies_per_topic[index] + 2):
-                    moment = min(moment + datetime.timedelta(minutes=rng.randint(5, 60 * 48)), now)
+                    step = datetime.timedelta(minutes=rng.randint(5, 60 * 48))
+                    if (
+                        moment + step >= now
+                    ):  # a busy topic nears the present without piling up on one instant
+                        step = (now - moment) * rng.uniform(0.001, 0.2)
+                    moment = moment + step
                     yield Post(
                         topic_id=pk,
                         number=number,
@@ -369,3 +379,185 @@ def _events_and_library(
         size.resources,
     ):
         Resource.objects.bulk_create(batch5, batch_size=BATCH)
+
+
+def indexed() -> bool:
+    """Whether the generated hub is in the search index (bulk inserts send no signal to index it)."""
+    from catchment.search.models import SearchDocument
+
+    return SearchDocument.objects.filter(kind="post", title__startswith=THEMES["en"][0].capitalize()).exists()
+
+
+def index() -> int:
+    """Put the generated hub into the search index the way catchment.search.services would, document by
+    document, but in bulk: rows in batches, then the database's full-text structure filled in one pass
+    (PostgreSQL's GIN index rebuilt after the vectors are written, which is many times faster)."""
+    from django.urls import reverse
+
+    from catchment.search.models import CONFIGS, Audience, SearchDocument
+
+    if indexed():
+        return 0
+    communities = dict(Community.objects.filter(slug__startswith=PREFIX).values_list("pk", "slug"))
+    secret = set(
+        Community.objects.filter(slug__startswith=PREFIX, visibility=Visibility.SECRET).values_list(
+            "pk", flat=True
+        )
+    )
+    now = timezone.now()
+
+    def topic_url(community_id: int, topic_id: int) -> str:
+        return reverse("discussions:topic", kwargs={"slug": communities[community_id], "pk": topic_id})
+
+    def documents() -> Iterator[SearchDocument]:
+        for pk, name, username, bio, visibility in Profile.objects.filter(
+            user__username__startswith=PREFIX
+        ).values_list("pk", "user__display_name", "user__username", "bio", "visibility"):
+            yield SearchDocument(
+                kind="person",
+                object_id=pk,
+                title=name,
+                body=bio,
+                url=reverse("accounts:profile", kwargs={"username": username}),
+                audience=Audience.PUBLIC if visibility == ProfileVisibility.PUBLIC else Audience.MEMBERS,
+                updated_at=now,
+            )
+        for pk, name, summary in Community.objects.filter(pk__in=communities).values_list(
+            "pk", "name", "summary"
+        ):
+            yield SearchDocument(
+                kind="community",
+                object_id=pk,
+                title=name,
+                body=summary,
+                url=reverse("communities:detail", kwargs={"slug": communities[pk]}),
+                community_id=pk if pk in secret else None,
+                updated_at=now,
+            )
+        for pk, community_id, title, language, last in Topic.objects.filter(
+            community_id__in=communities
+        ).values_list("pk", "community_id", "title", "language", "last_posted_at"):
+            yield SearchDocument(
+                kind="topic",
+                object_id=pk,
+                title=title,
+                body=SENTENCES[language],
+                url=topic_url(community_id, pk),
+                community_id=community_id,
+                language=language,
+                updated_at=last,
+            )
+        for pk, community_id, title, language in Resource.objects.filter(
+            title__startswith="Hub resource"
+        ).values_list("pk", "community_id", "title", "language"):
+            yield SearchDocument(
+                kind="resource",
+                object_id=pk,
+                title=title,
+                url=reverse("library:detail", kwargs={"pk": pk}),
+                community_id=community_id,
+                language=language,
+                audience=Audience.PUBLIC,
+                updated_at=now,
+            )
+
+    written = 0
+    with transaction.atomic():
+        stream = documents()
+        while chunk := list(itertools.islice(stream, BATCH)):
+            SearchDocument.objects.bulk_create(chunk, batch_size=BATCH, ignore_conflicts=True)
+            written += len(chunk)
+        written += _index_replies()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (inside a test's transaction) before DDL
+            cursor.execute("DROP INDEX IF EXISTS search_vector")
+            fill = (
+                "UPDATE search_searchdocument SET vector = setweight(to_tsvector(%s::regconfig, title), 'A') "
+                "|| setweight(to_tsvector(%s::regconfig, body), 'B') WHERE vector IS NULL"
+            )
+            for language, config in CONFIGS.items():
+                cursor.execute(fill + " AND language = %s", [config, config, language])
+            cursor.execute(fill, ["simple", "simple"])  # every other language, as services._engine_write does
+            cursor.execute("SET maintenance_work_mem = '1GB'")  # a GIN index builds far faster in memory
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS search_vector ON search_searchdocument USING gin (vector)"
+            )
+            cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("ANALYZE search_searchdocument")
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO search_fts (rowid, title, body) SELECT d.id, d.title, d.body "
+                "FROM search_searchdocument d WHERE NOT EXISTS (SELECT 1 FROM search_fts f WHERE f.rowid = d.id)"
+            )
+    return written
+
+
+def _index_replies() -> int:
+    """The two million replies in one INSERT … SELECT: the same documents services.index_post writes (the
+    topic's title, community and language; the address of the reply), built by the database."""
+    from django.urls import reverse
+
+    # the topic address with placeholders, split around them: the database concatenates the pieces
+    pattern = reverse("discussions:topic", kwargs={"slug": "SLUGMARK", "pk": 987654321})
+    before, rest = pattern.split("SLUGMARK")
+    middle, after = rest.split("987654321")
+    from catchment.search.models import CONFIGS
+
+    vector_column, vector = "", ""
+    if connection.vendor == "postgresql":  # the vector written with the row, not by a second pass over it
+        config = "CASE t.language " + " ".join(
+            f"WHEN '{code}' THEN '{name}'" for code, name in CONFIGS.items()
+        )
+        config += " ELSE 'simple' END::regconfig"
+        vector_column = ", vector"
+        vector = f", setweight(to_tsvector({config}, t.title), 'A') || setweight(to_tsvector({config}, p.body), 'B')"
+    with connection.cursor() as cursor:
+        cursor.execute(  # only our own constants (language codes, configuration names) are formatted in
+            "INSERT INTO search_searchdocument "  # noqa: S608
+            f"(kind, object_id, community_id, audience, language, title, body, url, updated_at{vector_column}) "
+            "SELECT 'post', p.id, t.community_id, 'public', t.language, t.title, p.body, "
+            "%s || c.slug || %s || CAST(t.id AS TEXT) || %s || '#post-' || CAST(p.number AS TEXT), p.created_at"
+            f"{vector} "
+            "FROM discussions_post p JOIN discussions_topic t ON t.id = p.topic_id "
+            "JOIN communities_community c ON c.id = t.community_id "
+            "WHERE c.slug LIKE %s AND p.number > 1 AND NOT EXISTS (SELECT 1 FROM search_searchdocument d "
+            "WHERE d.kind = 'post' AND d.object_id = p.id)",
+            [before, middle, after, f"{PREFIX}%"],
+        )
+        return int(cursor.rowcount)
+
+
+def logged() -> bool:
+    """Whether the generated hub's activity is in the interaction log that insights read."""
+    from catchment.core.models import Interaction
+
+    first = Post.objects.filter(topic__community__slug=f"{PREFIX}0").values_list("pk", flat=True).first()
+    return first is None or Interaction.objects.filter(source=f"post:{first}").exists()
+
+
+def log_interactions() -> int:
+    """Write the interaction log entries the services write when people join, start topics and reply (the
+    insights of every community are computed from it), in two INSERT … SELECT statements."""
+    if logged():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_interaction "
+            "(actor_id, verb, community_id, target_id, object_type, object_id, occurred_at, source) "
+            "SELECT p.author_id, CASE WHEN p.number = 1 THEN 'topic' ELSE 'reply' END, t.community_id, "
+            "CASE WHEN p.number = 1 THEN NULL ELSE t.author_id END, 'topic', t.id, p.created_at, "
+            "'post:' || CAST(p.id AS TEXT) "
+            "FROM discussions_post p JOIN discussions_topic t ON t.id = p.topic_id "
+            "JOIN communities_community c ON c.id = t.community_id WHERE c.slug LIKE %s",
+            [f"{PREFIX}%"],
+        )
+        posts = int(cursor.rowcount)
+        cursor.execute(
+            "INSERT INTO core_interaction (actor_id, verb, community_id, object_type, occurred_at, source) "
+            "SELECT m.user_id, 'join', m.community_id, '', m.joined_at, 'join:' || CAST(m.id AS TEXT) "
+            "FROM communities_membership m JOIN communities_community c ON c.id = m.community_id "
+            "WHERE c.slug LIKE %s",
+            [f"{PREFIX}%"],
+        )
+        return posts + int(cursor.rowcount)

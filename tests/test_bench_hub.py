@@ -46,3 +46,48 @@ def test_generating_again_keeps_the_hub():
     first = hub.generate("xs")
     assert hub.generate("xs") == first
     assert Community.objects.filter(slug__startswith=hub.PREFIX).count() == hub.SCALES["xs"].communities
+
+
+def test_the_generated_hub_is_searchable_like_one_written_through_the_services(client):
+    made = hub.generate("xs")
+    written = hub.index()
+    topics = Topic.objects.count()
+    assert written == made.members + made.communities + topics + (made.posts - topics) + made.resources
+    assert hub.index() == 0  # once only
+    public = Topic.objects.filter(community__visibility="public", language="en").first()
+    found = client.get("/search/", {"q": public.title.split(" (")[0]}).content.decode()
+    assert f"/topics/{public.pk}/" in found
+    secret = Topic.objects.filter(community__visibility="secret").first()
+    if secret is not None:
+        assert f"/topics/{secret.pk}/" not in client.get("/search/", {"q": secret.title}).content.decode()
+
+
+def test_every_community_counts_its_members():
+    hub.generate("xs")
+    for community in Community.objects.annotate(n=Count("memberships")):
+        assert community.member_count == community.n
+
+
+def test_the_generated_activity_is_in_the_interaction_log_the_insights_read():
+    from catchment.core.models import Interaction
+    from catchment.insights import services
+    from catchment.insights.models import Snapshot
+
+    made = hub.generate("xs")
+    memberships = Membership.objects.count()
+    assert hub.log_interactions() == made.posts + memberships
+    assert hub.log_interactions() == 0  # once only
+    topics = Topic.objects.count()
+    assert Interaction.objects.filter(verb="topic").count() == topics
+    assert Interaction.objects.filter(verb="reply").count() == made.posts - topics
+    reply = Interaction.objects.filter(verb="reply").first()
+    post = Post.objects.select_related("topic").get(pk=int(reply.source.split(":")[1]))
+    assert (reply.actor_id, reply.target_id, reply.object_id) == (
+        post.author_id,
+        post.topic.author_id,
+        post.topic_id,
+    )
+    largest = Community.objects.get(slug=f"{hub.PREFIX}0")
+    services.compute_community(largest)
+    levels = Snapshot.objects.get(community=largest, kind="levels")
+    assert levels.data["shares"]["core"] > 0
