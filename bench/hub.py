@@ -532,7 +532,12 @@ def logged() -> bool:
     """Whether the generated hub's activity is in the interaction log that insights read."""
     from catchment.core.models import Interaction
 
-    first = Post.objects.filter(topic__community__slug=f"{PREFIX}0").values_list("pk", flat=True).first()
+    first = (
+        Post.objects.filter(topic__community__slug=f"{PREFIX}0")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return first is None or Interaction.objects.filter(source=f"post:{first}").exists()
 
 

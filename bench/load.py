@@ -338,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--smoke", action="store_true", help="the tiny hub, 1 s per page: checks the harness")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
     options = parser.parse_args(argv)
     if options.smoke:
         options.scale, options.duration = "xs", 1.0
@@ -400,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
         bare = Page("bare Django view", "/bench/bare/")
         floor = _measure(bare, "anonymous", base, "", 0, options.duration, options.connections)
         for page in pages:
+            if options.only and options.only not in page.name:
+                continue
             runs = []
             if page.anonymous:
                 runs.append("anonymous")
