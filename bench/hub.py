@@ -554,7 +554,8 @@ def log_interactions() -> int:
             "CASE WHEN p.number = 1 THEN NULL ELSE t.author_id END, 'topic', t.id, p.created_at, "
             "'post:' || CAST(p.id AS TEXT) "
             "FROM discussions_post p JOIN discussions_topic t ON t.id = p.topic_id "
-            "JOIN communities_community c ON c.id = t.community_id WHERE c.slug LIKE %s",
+            "JOIN communities_community c ON c.id = t.community_id WHERE c.slug LIKE %s "
+            "ON CONFLICT (source) DO NOTHING",  # what the services logged already (a check's own topic)
             [f"{PREFIX}%"],
         )
         posts = int(cursor.rowcount)
@@ -562,7 +563,7 @@ def log_interactions() -> int:
             "INSERT INTO core_interaction (actor_id, verb, community_id, object_type, occurred_at, source) "
             "SELECT m.user_id, 'join', m.community_id, '', m.joined_at, 'join:' || CAST(m.id AS TEXT) "
             "FROM communities_membership m JOIN communities_community c ON c.id = m.community_id "
-            "WHERE c.slug LIKE %s",
+            "WHERE c.slug LIKE %s ON CONFLICT (source) DO NOTHING",
             [f"{PREFIX}%"],
         )
         return posts + int(cursor.rowcount)
