@@ -185,8 +185,14 @@ def _community_slug(instance: models.Model) -> str | None:
     return Community.objects.filter(pk=community_id).values_list("slug", flat=True).first()
 
 
-def _changed(sender: type[models.Model], instance: models.Model, **_kwargs: Any) -> None:
+UNSEEN_FIELDS = {"last_login"}  # written at every sign-in, shown on no cached page
+
+
+def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if sender._meta.app_label not in WATCHED_APPS:
+        return
+    fields = kwargs.get("update_fields")
+    if fields and set(fields) <= UNSEEN_FIELDS:
         return
     from catchment.communities.models import Community
 

@@ -162,3 +162,10 @@ def test_the_commit_bumps_again_so_a_page_rendered_before_it_is_retired(
     for callback in callbacks:
         callback()
     assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_someone_signing_in_does_not_retire_the_cached_pages(client, topic, writer):
+    url = f"/communities/wash/topics/{topic.pk}/"
+    client.get(url)
+    Client().force_login(writer)  # writes the account's last_login
+    assert client.get(url)["X-Page-Cache"] == "hit"
