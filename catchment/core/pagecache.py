@@ -3,8 +3,8 @@
 A cached page is stored under its address, the visitor's language and the current *version* of each scope
 it depends on: `hub` (anything on the hub changed), `community:<slug>` (something in that community
 changed) and `shared` (a change with no community, such as a member's profile, which any page may show).
-Every save or delete of a model in the watched apps replaces the versions it touches once the transaction
-commits, so the next request renders afresh: a new post shows at once for its viewers. Entries also
+Every save or delete of a model in the watched apps replaces the versions it touches, at once and again
+when its transaction commits, so the next request renders afresh: a new post shows at once for its viewers. Entries also
 expire after PAGE_CACHE_SECONDS, which bounds what no write announces (time passing: "starts in 2 hours").
 
 Signed-in members, unsafe methods, visitors with a pending message and htmx fragments are never served
