@@ -12,7 +12,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Run `celery -A config beat` beside the workers; without Celery, cron runs
-# `manage.py send_digests --frequency daily|weekly` and `manage.py send_event_reminders` instead
+# `manage.py send_digests --frequency daily|weekly` and `manage.py send_event_reminders`
+# and `manage.py send_webhooks` instead
 # (docs/operations.md).
 DIGESTS = "catchment.notifications.digests.send_digests"
 app.conf.beat_schedule = {
@@ -27,4 +28,5 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
     },
     "insights": {"task": "catchment.insights.services.compute_all", "schedule": crontab(hour=2, minute=30)},
+    "webhook-retries": {"task": "catchment.webhooks.services.deliver_due", "schedule": crontab(minute="*")},
 }

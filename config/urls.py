@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/language/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("catchment.api.urls")),
+    path("", include("catchment.api.web_urls")),
     path("search/", include("catchment.search.urls")),
     path("notifications/", include("catchment.notifications.urls")),
     path("messages/", include("catchment.conversations.urls")),

@@ -122,6 +122,7 @@ def world(db):
         "variable": "1",
         "link": "1",
         "number": "1",
+        "topic": "1",
     }
     return users, kwargs, admin_profile.user
 

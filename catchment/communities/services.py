@@ -45,6 +45,8 @@ from catchment.communities.models import (
 )
 from catchment.core import interactions
 from catchment.core.models import Verb
+from catchment.webhooks import services as webhooks
+from catchment.webhooks.models import WebhookEvent
 
 
 class CommunityError(ValueError):
@@ -60,6 +62,15 @@ class NotAuthorised(PermissionDenied):
 
 
 def _log_join(membership: Membership) -> None:
+    webhooks.emit(
+        membership.community,
+        WebhookEvent.MEMBER_JOINED,
+        {
+            "member": {"username": membership.user.username, "display_name": membership.user.display_name},
+            "role": membership.role,
+            "joined_at": membership.joined_at.isoformat(),
+        },
+    )
     interactions.record(
         interactions.Entry(
             actor_id=membership.user_id,

@@ -8,6 +8,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -49,16 +50,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=403)
 
 
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+    """Programs calling the API get its JSON error shape (docs/api.md), not an HTML page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse(
+        {"error": {"status": status, "code": code, "message": message, "fields": {}}}, status=status
+    )
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    answer = _api_error(request, 400, "bad_request", _("This request could not be understood."))
+    return answer or render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    answer = _api_error(request, 403, "permission_denied", _("You may not do this."))
+    return answer or render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    answer = _api_error(request, 404, "not_found", _("Not found, or not visible to you."))
+    return answer or render(request, "404.html", status=404)
 
 
 def serve_picture(field: FieldFile) -> FileResponse:

@@ -37,6 +37,8 @@ from catchment.discussions.models import (
     Visibility,
 )
 from catchment.notifications import services as notifications
+from catchment.webhooks import services as webhooks
+from catchment.webhooks.models import WebhookEvent
 
 
 class DiscussionError(ValueError):
@@ -184,6 +186,22 @@ def topic_create(
             )
         )
         notifications.on_new_post(opening)
+        webhooks.emit(
+            community,
+            WebhookEvent.TOPIC_CREATED,
+            {
+                "topic": {
+                    "id": topic.pk,
+                    "kind": topic.kind,
+                    "title": topic.title,
+                    "language": topic.language,
+                },
+                "author": {"username": topic.author.username, "display_name": topic.author.display_name}
+                if topic.author
+                else None,
+                "created_at": topic.created_at.isoformat(),
+            },
+        )
     return topic
 
 

@@ -44,6 +44,8 @@ from catchment.events.models import (
 )
 from catchment.events.times import TimeZoneError, local_to_utc, zone
 from catchment.library.models import Resource, ResourceStatus
+from catchment.webhooks import services as webhooks
+from catchment.webhooks.models import WebhookEvent
 
 MAX_CAPACITY = 100_000
 REMINDER_BEFORE = datetime.timedelta(hours=24)
@@ -289,6 +291,19 @@ def register(*, actor: Viewer, event: Event, language: str) -> Registration:
     except IntegrityError as error:  # a double-submitted form
         raise EventError(_("You are already registered for this event.")) from error
     _mail(registration, "registered" if taken else "waitlisted")
+    webhooks.emit(
+        locked.community,
+        WebhookEvent.EVENT_REGISTRATION,
+        {
+            "event": {"id": locked.pk, "title": locked.title, "starts_at": locked.starts_at.isoformat()},
+            "person": {
+                "username": registration.user.username,
+                "display_name": registration.user.display_name,
+            },
+            "status": registration.status,
+            "language": registration.language,
+        },
+    )
     interactions.record(
         interactions.Entry(
             actor_id=registration.user_id,

@@ -25,6 +25,8 @@ from catchment.core.images import fitted_picture
 from catchment.core.models import Verb
 from catchment.library import permissions
 from catchment.library.models import Download, Licence, Resource, ResourceKind, ResourceStatus
+from catchment.webhooks import services as webhooks
+from catchment.webhooks.models import WebhookEvent
 
 FAMILIES = {uploads.FileFamily.PDF, uploads.FileFamily.DOCUMENT, uploads.FileFamily.IMAGE}
 NEEDS_FILE = {ResourceKind.DOCUMENT}
@@ -190,6 +192,24 @@ def resource_create(
         _store(resource, stored, checked, picture)
         resource.save()
         resource.themes.set(data.themes)
+        webhooks.emit(
+            resource.community,
+            WebhookEvent.RESOURCE_PUBLISHED,
+            {
+                "resource": {
+                    "id": resource.pk,
+                    "kind": resource.kind,
+                    "title": resource.title,
+                    "language": resource.language,
+                },
+                "added_by": {
+                    "username": resource.added_by.username,
+                    "display_name": resource.added_by.display_name,
+                }
+                if resource.added_by
+                else None,
+            },
+        )
         interactions.record(
             interactions.Entry(
                 actor_id=actor.pk or 0,

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "catchment.insights",
     "catchment.alliances",
     "catchment.search",
+    "catchment.webhooks",
+    "catchment.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +285,73 @@ NEW_ACCOUNT_CONVERSATIONS_PER_HOUR = 5
 # Library files: PDFs, office documents and pictures, checked from their content, at most this large.
 LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 25 * 1024 * 1024)
 RESOURCE_COVER_SIZE = (480, 320)
-# Library files: PDFs, office documents and pictures, checked from their content, at most this large.
-LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 25 * 1024 * 1024)
-RESOURCE_COVER_SIZE = (480, 320)
+
+# The REST API (catchment/api/, docs/api.md): browser sessions (with CSRF) and personal access tokens,
+# cursor pages, one error shape, rate limits answered with 429 and Retry-After.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "catchment.api.authentication.AccessTokenAuthentication",
+        "catchment.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["catchment.api.permissions.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "catchment.api.throttling.AnonymousThrottle",
+        "catchment.api.throttling.MemberThrottle",
+        "catchment.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env_str("API_RATE_ANONYMOUS", "120/min"),
+        "member": env_str("API_RATE_MEMBER", "600/min"),
+        "write": env_str("API_RATE_WRITE", "60/min"),
+    },
+    "EXCEPTION_HANDLER": "catchment.api.errors.handle",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Catchment API",
+    "DESCRIPTION": "The hub's communities, people, discussions, events, library and insights, over HTTP.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "catchment.events.models.RegistrationStatus",
+        "EventStatusEnum": "catchment.events.models.EventStatus",
+        "EventKindEnum": "catchment.events.models.EventKind",
+        "PostStatusEnum": "catchment.discussions.models.Visibility",
+        "TopicKindEnum": "catchment.discussions.models.TopicKind",
+        "ResourceKindEnum": "catchment.library.models.ResourceKind",
+        "MembershipStatusEnum": "catchment.communities.models.MembershipStatus",
+        "JoinRequestStatusEnum": "catchment.communities.models.RequestStatus",
+        "CommunityVisibilityEnum": "catchment.communities.models.Visibility",
+        "DeliveryStatusEnum": "catchment.webhooks.models.DeliveryStatus",
+        "WebhookEventEnum": "catchment.webhooks.models.WebhookEvent",
+        "NotificationKindEnum": "catchment.notifications.models.Kind",
+        "SearchKindEnum": "catchment.search.models.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catchment.api.schema.add_error_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# How long an Idempotency-Key is remembered, and how long a new token lives unless its owner says otherwise.
+API_IDEMPOTENCY_HOURS = 24
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365)
+
+# Webhooks (catchment/webhooks/): outgoing calls refuse private, loopback and link-local addresses and plain
+# http; WEBHOOK_ALLOW_LOCAL=1 lifts both, for a receiver on the developer's own machine only.
+WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", False)
+WEBHOOK_TIMEOUT_SECONDS = 5
+WEBHOOK_MAX_RESPONSE_BYTES = 1024 * 1024
+WEBHOOK_MAX_REDIRECTS = 3

@@ -1,0 +1,151 @@
+"""What every operation shares: one error shape in the requester's language, cursor pages, ETags,
+idempotency keys and rate limits."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from catchment.communities.models import Membership
+from catchment.communities.tests.factories import CommunityFactory
+from catchment.discussions.models import Topic
+from catchment.events.models import Registration
+
+from .conftest import bearer, token_for
+
+
+def test_errors_come_in_one_shape_in_the_requester_s_language(api, hub):
+    response = api.get("/api/v1/communities/nowhere/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert set(error) == {"status", "code", "message", "fields"}
+    assert error["code"] == "not_found"
+    assert error["message"] == "No encontrado, o no visible para usted."
+
+
+def test_field_errors_name_their_fields_and_are_translated(hub):
+    client = bearer(token_for(hub.member))
+    response = client.post(
+        "/api/v1/communities/rivers/topics/", {"title": ""}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert {"title", "body", "language"} <= set(error["fields"])
+    assert error["message"] == "Vérifiez les champs signalés."
+    assert Topic.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"{not json", "application/json", 400),
+        (b"\xff\xfe\x00", "application/json", 400),
+        (b"[1, 2]", "application/json", 400),
+        (b"<xml/>", "application/xml", 415),
+        (b'{"language": "en"}' * 2, "application/json", 400),
+    ],
+)
+def test_malformed_bodies_get_a_clear_error_and_change_nothing(hub, body, content_type, status):
+    client = bearer(token_for(hub.member))
+    response = client.generic(
+        "POST", f"/api/v1/events/{hub.event.pk}/registration/", body, content_type=content_type
+    )
+    assert response.status_code == status
+    assert response.json()["error"]["status"] == status
+    assert not Registration.objects.exists()
+
+
+def test_unknown_api_addresses_answer_json(api, hub):
+    response = api.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_unsupported_methods_get_405_in_the_error_shape(api, hub):
+    response = api.put("/api/v1/communities/", {}, format="json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_lists_come_in_cursor_pages_that_do_not_skip_or_repeat_when_new_items_arrive(api, hub):
+    for number in range(7):
+        CommunityFactory(slug=f"extra-{number}", name=f"Extra {number}")
+    first = api.get("/api/v1/communities/?limit=4&ordering=newest").json()
+    assert len(first["results"]) == 4 and first["next"]
+    CommunityFactory(slug="brand-new", name="Brand new")
+    second = api.get(first["next"]).json()
+    seen = [c["slug"] for c in first["results"]] + [c["slug"] for c in second["results"]]
+    assert "brand-new" not in seen
+    assert len(seen) == len(set(seen))
+    rest = []
+    page = second
+    while page["next"]:
+        page = api.get(page["next"]).json()
+        rest += [c["slug"] for c in page["results"]]
+    assert len(seen) + len(rest) == 9  # rivers, cwp and the seven extras; secret board is hidden
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=bm9wZQ", "ordering=evil"])
+def test_bad_page_parameters_get_400_naming_the_parameter(api, hub, query):
+    response = api.get(f"/api/v1/communities/?{query}")
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) & {"limit", "cursor", "ordering"}
+
+
+def test_reads_carry_an_etag_and_answer_304_when_nothing_changed(api, hub):
+    first = api.get("/api/v1/communities/rivers/")
+    etag = first["ETag"]
+    assert etag
+    assert api.get("/api/v1/communities/rivers/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    hub.public.summary = "Changed"
+    hub.public.save()
+    assert api.get("/api/v1/communities/rivers/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_repeated_post_with_the_same_idempotency_key_creates_one_thing_and_replays_the_answer(hub):
+    client = bearer(token_for(hub.outsider))
+    first = client.post("/api/v1/communities/rivers/join/", {}, format="json", HTTP_IDEMPOTENCY_KEY="join-1")
+    again = client.post("/api/v1/communities/rivers/join/", {}, format="json", HTTP_IDEMPOTENCY_KEY="join-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Membership.objects.filter(community=hub.public, user=hub.outsider).count() == 1
+
+
+def test_the_same_key_with_a_different_body_is_refused(hub):
+    client = bearer(token_for(hub.member))
+    url = f"/api/v1/events/{hub.event.pk}/registration/"
+    assert client.post(url, {"language": "en"}, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
+    other = client.post(url, {"language": "fr"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert other.status_code == 422
+    assert Registration.objects.get().language == "en"
+
+
+def test_keys_are_per_person(hub):
+    one, two = bearer(token_for(hub.member)), bearer(token_for(hub.outsider))
+    url = f"/api/v1/events/{hub.event.pk}/registration/"
+    assert one.post(url, {"language": "en"}, format="json", HTTP_IDEMPOTENCY_KEY="same").status_code == 201
+    assert two.post(url, {"language": "en"}, format="json", HTTP_IDEMPOTENCY_KEY="same").status_code == 201
+    assert Registration.objects.count() == 2
+
+
+def test_too_many_requests_get_429_with_retry_after(api, hub, settings):
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], anonymous="3/min")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    api_settings.reload()
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        cache.clear()
+        statuses = [api.get("/api/v1/communities/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = api.get("/api/v1/communities/")
+        assert int(limited["Retry-After"]) > 0
+        assert limited.json()["error"]["code"] == "throttled"
+    finally:
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+        api_settings.reload()
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
