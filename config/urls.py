@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("catchment.api.urls")),
     path("", include("catchment.api.web_urls")),
+    path("", include("catchment.webhooks.urls")),
     path("search/", include("catchment.search.urls")),
     path("notifications/", include("catchment.notifications.urls")),
     path("messages/", include("catchment.conversations.urls")),

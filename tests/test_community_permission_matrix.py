@@ -25,6 +25,7 @@ from catchment.communities.tests.factories import (
     person_in_role,
 )
 from catchment.discussions import services as services_discussions
+from catchment.webhooks import services as webhooks
 from tests.test_permission_matrix import all_patterns
 
 ROLES = ["anonymous", "non_member", "applicant", "member", "moderator", "co_convenor", "convenor", "staff"]
@@ -138,11 +139,20 @@ def expected(name, role, visibility):
         if anonymous:
             return 302
         return 200 if role in MANAGERS else 404
+    if name in {"webhooks:list", "webhooks:detail"}:
+        # Webhooks send the community's activity elsewhere: its convenors and co-convenors (and staff).
+        if anonymous:
+            return 302
+        return 200 if role in EDITORS else 404
+    if name == "webhooks:act":
+        return 302 if anonymous else 405
     raise AssertionError(f"{name} is not in the community permission matrix")
 
 
 COMMUNITY_URLS = sorted(
-    name for name, _route, _entry in all_patterns() if name.startswith(("communities:", "discussions:"))
+    name
+    for name, _route, _entry in all_patterns()
+    if name.startswith(("communities:", "discussions:", "webhooks:"))
 )
 
 
@@ -188,6 +198,13 @@ def make_world(visibility):
         "activity": ActivityFactory(community=community, title="PRIVATE-CHARTER-MARKER"),
         "milestone": MilestoneFactory(community=community, title="PRIVATE-CHARTER-MARKER"),
         "invitation": sent.invitation,
+        "endpoint": webhooks.endpoint_create(
+            actor=UserFactory(is_staff=True),
+            community=community,
+            url="https://partner.example.org/hook",
+            events=["member.joined"],
+            description="PRIVATE-CHARTER-MARKER",
+        ),
     }
 
 
@@ -198,6 +215,10 @@ def url_kwargs(name, world):
     if name == "communities:invitation":
         return {"token": world["token"]}
     kwargs = {"slug": community.slug}
+    if name in {"webhooks:detail", "webhooks:act"}:
+        kwargs["pk"] = world["endpoint"].pk
+    if name == "webhooks:act":
+        kwargs["action"] = "ping"
     if name.startswith("discussions:") and name not in {
         "discussions:topics",
         "discussions:topic_new",

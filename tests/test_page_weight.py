@@ -309,3 +309,53 @@ def factory_name():
     import factory
 
     return factory.Sequence(lambda n: f"Organisation for water number {n}")
+
+
+API_PAGES = [
+    "/api/v1/docs/",
+    "/settings/api-tokens/",
+    "/communities/rivers/webhooks/",
+    "/communities/rivers/webhooks/{pk}/",
+]
+
+
+@pytest.mark.parametrize("url", API_PAGES)
+def test_api_guide_tokens_and_webhook_pages_are_under_budget(client, db, url, settings):
+    from django.utils import timezone
+
+    from catchment.api import services as tokens
+    from catchment.communities.models import Role
+    from catchment.communities.tests.factories import CommunityFactory, MembershipFactory
+    from catchment.webhooks import services as webhooks
+    from catchment.webhooks.models import Delivery
+
+    convenor = ProfileFactory().user
+    community = CommunityFactory(slug="rivers")
+    MembershipFactory(community=community, user=convenor, role=Role.CONVENOR)
+    for number in range(50):
+        tokens.token_create(actor=convenor, name=f"Token {number} " + "x" * 80, scope="read")
+    endpoint = webhooks.endpoint_create(
+        actor=convenor,
+        community=community,
+        url="https://partner.example.org/" + "p" * 200,
+        events=["member.joined"],
+    )
+    Delivery.objects.bulk_create(
+        Delivery(
+            endpoint=endpoint,
+            event="member.joined",
+            event_id=f"e{number}",
+            payload={},
+            status="retrying",
+            attempts=3,
+            last_status_code=503,
+            last_error="The receiver answered 503. " * 10,
+            next_attempt_at=timezone.now(),
+        )
+        for number in range(25)
+    )
+    client.force_login(convenor)
+    response = client.get(url.format(pk=endpoint.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) + asset_bytes(html) < BUDGET

@@ -123,6 +123,7 @@ def world(db):
         "link": "1",
         "number": "1",
         "topic": "1",
+        "action": "ping",
     }
     return users, kwargs, admin_profile.user
 

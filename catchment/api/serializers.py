@@ -10,13 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catchment.accounts.models import Profile, User
+from catchment.accounts.models import Organisation, Profile, User
+from catchment.alliances.models import LearningAlliance, Platform, Stakeholder
 from catchment.api.models import AccessToken, TokenScope
-from catchment.communities.models import Community, JoinRequest, Membership, Role
+from catchment.communities.models import (
+    CHARTER_SECTIONS,
+    CharterVersion,
+    Community,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Role,
+)
 from catchment.core.markdown import render_markdown
 from catchment.discussions.models import FlagReason, Post, ReactionKind, Topic, TopicKind
 from catchment.events.models import Event, Registration
-from catchment.library.models import Resource
+from catchment.library.models import Licence, Resource, ResourceKind
 from catchment.notifications.models import Notification
 from catchment.search.models import SearchDocument
 from catchment.webhooks.models import Delivery, Endpoint, WebhookEvent
@@ -25,6 +34,10 @@ from catchment.webhooks.models import Delivery, Endpoint, WebhookEvent
 def _absolute(context: dict[str, Any], path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
+
+
+# Roles a member can be given or invited into: the convenorship changes hands only by handover.
+ASSIGNABLE_ROLES = [(role.value, role.label) for role in Role if role != Role.CONVENOR]
 
 
 def community_slug() -> serializers.CharField:
@@ -190,9 +203,7 @@ class RequestInput(serializers.Serializer):
 
 
 class RoleInput(serializers.Serializer):
-    role = serializers.ChoiceField(
-        choices=[(role.value, role.label) for role in Role if role != Role.CONVENOR]
-    )
+    role = serializers.ChoiceField(choices=ASSIGNABLE_ROLES)
 
 
 class TopicSerializer(serializers.ModelSerializer[Topic]):
@@ -538,3 +549,251 @@ class UserRef(serializers.Serializer):
 
 def person(user: User | None) -> dict[str, str] | None:
     return None if user is None else {"username": user.username, "display_name": user.display_name}
+
+
+class JoinRequestDetailSerializer(serializers.ModelSerializer[JoinRequest]):
+    community = community_slug()
+    person = PersonSerializer(source="user")
+    organisation = organisation_name()
+    decided_by = NullablePersonField(allow_null=True)
+
+    class Meta:
+        model = JoinRequest
+        fields = [
+            "id",
+            "community",
+            "person",
+            "message",
+            "organisation",
+            "status",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_message",
+        ]
+        read_only_fields = fields
+
+
+class DecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class InvitationSerializer(serializers.ModelSerializer[Invitation]):
+    invited_by = NullablePersonField(allow_null=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "message", "invited_by", "created_at", "expires_at"]
+        read_only_fields = fields
+
+
+class InvitationInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=ASSIGNABLE_ROLES, default=Role.MEMBER)
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    language = serializers.ChoiceField(
+        choices=[("en", "en"), ("es", "es"), ("fr", "fr"), ("ru", "ru")], required=False
+    )
+
+
+class AttendanceFileInput(serializers.Serializer):
+    file = serializers.FileField(help_text=_("The participant export (CSV) of the meeting."))
+
+
+class AttendanceResult(serializers.Serializer):
+    marked = serializers.IntegerField()
+    not_registered = serializers.ListField(child=serializers.CharField())
+    rows = serializers.IntegerField()
+    without_email = serializers.IntegerField()
+
+
+class SnapshotPart(serializers.Serializer):
+    as_of = serializers.DateTimeField()
+    window_days = serializers.IntegerField()
+    figures = serializers.DictField()
+
+
+class IndicatorValues(serializers.Serializer):
+    name = serializers.CharField()
+    latest = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class ValueCycle(serializers.Serializer):
+    cycle = serializers.IntegerField()
+    name = serializers.CharField()
+    verified = serializers.IntegerField()
+    aspirational = serializers.IntegerField()
+    indicators = IndicatorValues(many=True)
+
+
+class ValueMatrix(serializers.Serializer):
+    stories = serializers.IntegerField()
+    cycles = ValueCycle(many=True)
+
+
+class InsightsSerializer(serializers.Serializer):
+    levels = SnapshotPart(allow_null=True)
+    network = SnapshotPart(allow_null=True)
+    health = SnapshotPart(allow_null=True)
+    value = ValueMatrix()
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    country = serializers.CharField(source="country.code", default="", read_only=True)
+    member_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "type",
+            "country",
+            "website",
+            "description",
+            "is_verified",
+            "member_count",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, organisation: Organisation) -> str:
+        return _absolute(self.context, reverse("accounts:organisation", args=[organisation.slug]))
+
+
+class CharterVersionSerializer(serializers.ModelSerializer[CharterVersion]):
+    author = NullablePersonField(allow_null=True)
+
+    class Meta:
+        model = CharterVersion
+        fields = ["number", "status", "note", "author", "created_at", *CHARTER_SECTIONS]
+        read_only_fields = fields
+
+
+class CharterVersionSummary(serializers.ModelSerializer[CharterVersion]):
+    author = NullablePersonField(allow_null=True)
+
+    class Meta:
+        model = CharterVersion
+        fields = ["number", "status", "note", "author", "created_at"]
+        read_only_fields = fields
+
+
+class ResourceInput(serializers.Serializer):
+    community = serializers.SlugField(required=False, allow_blank=True, max_length=60)
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    title = serializers.CharField(max_length=300)
+    language = serializers.CharField(max_length=10)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    authors = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1000, max_value=2999)
+    licence = serializers.ChoiceField(choices=Licence.choices, required=False, allow_blank=True)
+    link = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    file = serializers.FileField(required=False, allow_null=True)
+
+
+class PlatformSerializer(serializers.ModelSerializer[Platform]):
+    community = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Platform
+        fields = ["id", "name", "community", "level", "parent", "stage", "country", "area"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_community(self, platform: Platform) -> str | None:
+        # A platform whose community is secret to the reader keeps its place in the tree, never its address.
+        return None if getattr(platform, "masked", False) else platform.community.slug
+
+    def get_name(self, platform: Platform) -> str:
+        return str(platform.community.name)
+
+
+class AllianceSerializer(serializers.ModelSerializer[LearningAlliance]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LearningAlliance
+        fields = [
+            "slug",
+            "name",
+            "theme",
+            "summary",
+            "status",
+            "visibility",
+            "initiating_organisations",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, alliance: LearningAlliance) -> str:
+        return _absolute(self.context, reverse("alliances:detail", args=[alliance.slug]))
+
+
+class AllianceDetailSerializer(AllianceSerializer):
+    platforms = serializers.SerializerMethodField()
+
+    class Meta(AllianceSerializer.Meta):
+        fields = [*AllianceSerializer.Meta.fields, "platforms"]
+        read_only_fields = fields
+
+    @extend_schema_field(PlatformSerializer(many=True))
+    def get_platforms(self, alliance: LearningAlliance) -> list[dict[str, Any]]:
+        return list(PlatformSerializer(self.context["platforms"], many=True).data)
+
+
+class StakeholderSerializer(serializers.ModelSerializer[Stakeholder]):
+    organisation = organisation_name()
+    platforms = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "org_type",
+            "level",
+            "organisation",
+            "platforms",
+            "interest",
+            "influence",
+            "importance",
+            "alignment",
+            "engagement_current",
+            "engagement_desired",
+            "strategy",
+            "status",
+            "assessed_at",
+        ]
+        read_only_fields = fields
+
+    def get_platforms(self, stakeholder: Stakeholder) -> list[int]:
+        return [platform.pk for platform in stakeholder.platforms.all()]
+
+
+class HarvestSerializer(serializers.Serializer):
+    table = serializers.IntegerField()
+    table_label = serializers.CharField()
+    round = serializers.IntegerField()
+    question = serializers.CharField()
+    notes = serializers.CharField()
+    insights = serializers.CharField()
+    author = NullablePersonField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class CafeSerializer(serializers.Serializer):
+    rounds = serializers.IntegerField()
+    synthesis = serializers.CharField()
+    harvests = HarvestSerializer(many=True)
+
+
+class HarvestInput(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    insights = serializers.CharField(required=False, allow_blank=True, max_length=5000)

@@ -22,8 +22,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catchment.accounts import selectors as account_selectors
-from catchment.accounts.models import Organisation, User
+from catchment.accounts.models import Organisation, OrganisationType, User
 from catchment.accounts.selectors import DirectoryFilters
+from catchment.alliances import selectors as alliance_selectors
 from catchment.api import selectors
 from catchment.api import serializers as out
 from catchment.api import services as token_services
@@ -46,8 +47,10 @@ from catchment.events import services as event_services
 from catchment.events.models import EventKind
 from catchment.events.selectors import EventFilters
 from catchment.library import selectors as library_selectors
+from catchment.library import services as library_services
 from catchment.library.models import ResourceKind
 from catchment.library.selectors import LibraryFilters
+from catchment.library.services import ResourceData
 from catchment.notifications import selectors as notification_selectors
 from catchment.notifications import services as notification_services
 from catchment.search import selectors as search_selectors
@@ -62,6 +65,7 @@ DOMAIN_ERRORS: tuple[type[ValueError], ...] = (
     community_services.CommunityError,
     discussion_services.DiscussionError,
     event_services.EventError,
+    library_services.LibraryError,
     token_services.TokenError,
     WebhookError,
 )
@@ -395,6 +399,88 @@ class MemberRoleView(APIView):
         return Response(out.MembershipSerializer(membership).data)
 
 
+class CharterView(APIView):
+    @extend_schema(
+        operation_id="charters_current",
+        summary=gettext_lazy("The community's charter: its latest version"),
+        responses=out.CharterVersionSerializer,
+        tags=["communities"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        view = _readable(request, slug)
+        current = community_selectors.current_charter(view.community)
+        if current is None:
+            raise Http404
+        return Response(out.CharterVersionSerializer(current).data)
+
+
+class CharterVersionListView(ListView):
+    orderings = {"newest": ("-number",)}
+
+    @extend_schema(
+        operation_id="charters_versions",
+        summary=gettext_lazy("Every saved version of the charter, newest first"),
+        responses=out.CharterVersionSummary(many=True),
+        tags=["communities"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        view = _readable(request, slug)
+        return self.page(
+            request, community_selectors.charter_versions(view.community), out.CharterVersionSummary
+        )
+
+
+class CharterVersionView(APIView):
+    @extend_schema(
+        operation_id="charters_version",
+        summary=gettext_lazy("One version of the charter"),
+        responses=out.CharterVersionSerializer,
+        tags=["communities"],
+    )
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        view = _readable(request, slug)
+        if number > 10**6:
+            raise Http404
+        return Response(
+            out.CharterVersionSerializer(community_selectors.charter_version(view.community, number)).data
+        )
+
+
+class OrganisationListView(ListView):
+    orderings = {"name": ("name", "pk")}
+
+    @extend_schema(
+        operation_id="organisations_list",
+        summary=gettext_lazy("Organisations, with their number of members"),
+        parameters=[
+            OpenApiParameter("q", str),
+            OpenApiParameter("type", str, enum=OrganisationType.values),
+            OpenApiParameter("country", str, description="ISO 3166 code, such as KE."),
+        ],
+        responses=out.OrganisationSerializer(many=True),
+        tags=["people"],
+    )
+    def get(self, request: Request) -> Response:
+        found = account_selectors.organisation_list(
+            query=_text(request, "q"),
+            type=_choice(request, "type", OrganisationType.values),
+            country=_text(request, "country", 2).upper(),
+        )
+        return self.page(request, found, out.OrganisationSerializer)
+
+
+class OrganisationView(APIView):
+    @extend_schema(
+        operation_id="organisations_read",
+        summary=gettext_lazy("An organisation"),
+        responses=out.OrganisationSerializer,
+        tags=["people"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        organisation = account_selectors.organisation_by_slug(slug)
+        return Response(out.OrganisationSerializer(organisation, context={"request": request}).data)
+
+
 # ------------------------------------------------------------------------------------------- discussions
 
 
@@ -507,6 +593,7 @@ class ReactionView(APIView):
         responses=out.ReactionResult,
         tags=["discussions"],
     )
+    @idempotent
     def post(self, request: Request, slug: str, topic: int, pk: int) -> Response:
         _view, found, moderator = _topic(request, slug, topic)
         post = discussion_selectors.post_for_viewer(found, pk, moderator=moderator)
@@ -524,6 +611,7 @@ class FlagView(APIView):
         responses={201: out.FlagResult},
         tags=["discussions"],
     )
+    @idempotent
     def post(self, request: Request, slug: str, topic: int, pk: int) -> Response:
         _view, found, moderator = _topic(request, slug, topic)
         post = discussion_selectors.post_for_viewer(found, pk, moderator=moderator)
@@ -645,6 +733,67 @@ class AttendeeListView(ListView):
         return self.page(request, event_selectors.registrations(view.event), out.AttendeeSerializer)
 
 
+def _harvest(cafe_view: Any, table: Any, round_no: int, harvest: Any) -> dict[str, Any]:
+    return {
+        "table": table.pk,
+        "table_label": table.label,
+        "round": round_no,
+        "question": cafe_view.question(round_no),
+        "notes": harvest.notes,
+        "insights": harvest.insights,
+        "author": harvest.author,
+        "updated_at": harvest.updated_at,
+    }
+
+
+class CafeView(APIView):
+    @extend_schema(
+        operation_id="cafe_read",
+        summary=gettext_lazy("A World Café's harvests, round by round, and its synthesis"),
+        responses=out.CafeSerializer,
+        tags=["events"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        view = event_selectors.event_for_viewer(request.user, pk)
+        cafe_view = event_selectors.cafe_for_event(request.user, view.event)
+        harvests = [
+            _harvest(cafe_view, table, round_no, harvest)
+            for round_no, _question, rows in cafe_view.harvest_rounds()
+            for table, harvest in rows
+        ]
+        data = {"rounds": cafe_view.cafe.rounds, "synthesis": cafe_view.cafe.synthesis, "harvests": harvests}
+        return Response(out.CafeSerializer(data).data)
+
+
+class HarvestView(APIView):
+    @extend_schema(
+        operation_id="cafe_harvest",
+        summary=gettext_lazy("Write a table's harvest for a round (its host, the people seated, organisers)"),
+        request=out.HarvestInput,
+        responses=out.HarvestSerializer,
+        tags=["events"],
+    )
+    def put(self, request: Request, pk: int, table: int, round_no: int) -> Response:
+        view = event_selectors.event_for_viewer(request.user, pk)
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated
+        cafe_view = event_selectors.cafe_for_event(request.user, view.event)
+        found = event_selectors.cafe_table(cafe_view.cafe, table)
+        if not 1 <= round_no <= cafe_view.cafe.rounds:
+            raise Http404
+        data = _valid(out.HarvestInput, request.data)
+        with refused_as_400():
+            harvest = event_services.harvest_save(
+                actor=request.user,
+                event=view.event,
+                table=found,
+                round_no=round_no,
+                notes=data.get("notes", ""),
+                insights=data.get("insights", ""),
+            )
+        return Response(out.HarvestSerializer(_harvest(cafe_view, found, round_no, harvest)).data)
+
+
 # ----------------------------------------------------------------------------------------------- library
 
 
@@ -680,6 +829,37 @@ class ResourceListView(ListView):
         )
         return self.page(request, library_selectors.resources(request.user, filters), out.ResourceSerializer)
 
+    @extend_schema(
+        operation_id="resources_create",
+        summary=gettext_lazy("Add a resource to the hub library or a community's, with a file or a link"),
+        request={"multipart/form-data": out.ResourceInput, "application/json": out.ResourceInput},
+        responses={201: out.ResourceSerializer},
+        tags=["library"],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = _valid(out.ResourceInput, request.data)
+        community = _readable(request, data["community"]).community if data.get("community") else None
+        resource_data = ResourceData(
+            kind=data["kind"],
+            title=data["title"],
+            language=data["language"],
+            summary=data.get("summary", ""),
+            authors=data.get("authors", ""),
+            publisher=data.get("publisher", ""),
+            year=data.get("year"),
+            licence=data.get("licence", ""),
+            url=data.get("link", ""),
+        )
+        with refused_as_400():
+            resource = library_services.resource_create(
+                actor=request.user, community=community, data=resource_data, upload=data.get("file")
+            )
+        return Response(
+            out.ResourceSerializer(resource, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
 
 class ResourceDetailView(APIView):
     @extend_schema(
@@ -691,6 +871,51 @@ class ResourceDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         view = library_selectors.resource_for_viewer(request.user, pk)
         return Response(out.ResourceSerializer(view.resource, context={"request": request}).data)
+
+
+# ------------------------------------------------------------------------------------- learning alliances
+
+
+class AllianceListView(ListView):
+    orderings = {"name": ("name", "pk")}
+
+    @extend_schema(
+        operation_id="alliances_list",
+        summary=gettext_lazy("Learning alliances you may see"),
+        responses=out.AllianceSerializer(many=True),
+        tags=["alliances"],
+    )
+    def get(self, request: Request) -> Response:
+        return self.page(request, alliance_selectors.visible_alliances(request.user), out.AllianceSerializer)
+
+
+class AllianceView(APIView):
+    @extend_schema(
+        operation_id="alliances_read",
+        summary=gettext_lazy("A learning alliance, with its tree of platforms"),
+        responses=out.AllianceDetailSerializer,
+        tags=["alliances"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        view = alliance_selectors.alliance_for_viewer(request.user, slug)
+        context = {"request": request, "platforms": view.platforms}
+        return Response(out.AllianceDetailSerializer(view.alliance, context=context).data)
+
+
+class StakeholderListView(ListView):
+    orderings = {"name": ("name", "pk")}
+
+    @extend_schema(
+        operation_id="alliances_stakeholders",
+        summary=gettext_lazy("The alliance's stakeholder register, with the latest assessment of each"),
+        responses=out.StakeholderSerializer(many=True),
+        tags=["alliances"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        view = alliance_selectors.alliance_for_viewer(request.user, slug)
+        if not view.can_read_register:
+            raise Http404
+        return self.page(request, alliance_selectors.register(view.alliance), out.StakeholderSerializer)
 
 
 # ------------------------------------------------------------------------------------------------ people
@@ -936,6 +1161,7 @@ class WebhookPingView(APIView):
         responses={202: out.DeliverySerializer},
         tags=["webhooks"],
     )
+    @idempotent
     def post(self, request: Request, slug: str, pk: int) -> Response:
         view = _webhook_community(request, slug)
         delivery = webhook_services.endpoint_ping(

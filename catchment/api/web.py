@@ -36,6 +36,8 @@ TAGS = {
     "people": gettext_lazy("People"),
     "notifications": gettext_lazy("Notifications"),
     "search": gettext_lazy("Search"),
+    "alliances": gettext_lazy("Learning alliances"),
+    "insights": gettext_lazy("Insights"),
 }
 
 

@@ -4,7 +4,7 @@ attendance, mail with calendar files, reminders, and the World Café."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -25,7 +25,7 @@ from catchment.core import interactions
 from catchment.core.mail import render_in_language, send_mail_once
 from catchment.core.models import Verb
 from catchment.core.tasks import task
-from catchment.events import permissions, seating
+from catchment.events import attendance, permissions, seating
 from catchment.events.calendar import calendar_bytes
 from catchment.events.models import (
     Cafe,
@@ -383,6 +383,12 @@ def attendance_mark(*, actor: Viewer, event: Event, attended_ids: Sequence[int])
     came = set(registered.filter(pk__in=list(attended_ids)).values_list("pk", flat=True))
     registered.filter(pk__in=came).update(attended=True)
     registered.exclude(pk__in=came).update(attended=False)
+    _log_attendance(event, registered.filter(pk__in=came).values_list("pk", "user_id"))
+    return len(came)
+
+
+def _log_attendance(event: Event, came: Iterable[tuple[int, int]]) -> None:
+    """One ATTEND line per (registration, person) who came; written again, it stays one line."""
     interactions.record_many(
         [
             interactions.Entry(
@@ -394,10 +400,44 @@ def attendance_mark(*, actor: Viewer, event: Event, attended_ids: Sequence[int])
                 object_id=event.pk,
                 occurred_at=event.starts_at,
             )
-            for pk, user_id in registered.filter(pk__in=came).values_list("pk", "user_id")
+            for pk, user_id in came
         ]
     )
-    return len(came)
+
+
+@dataclass(frozen=True)
+class AttendanceImport:
+    marked: int  # registered people found in the file, now marked as having attended
+    not_registered: list[str]  # addresses in the file of no one registered
+    rows: int
+    without_email: int
+
+
+@transaction.atomic
+def attendance_import(
+    *, actor: Viewer, event: Event, participants: attendance.Participants
+) -> AttendanceImport:
+    """Mark as attended everyone registered whose email is in a video-conferencing tool's participant list;
+    the others keep what was recorded (several files, one per session, add up)."""
+    if not permissions.can_manage(actor, event, _membership(actor, event.community)):
+        raise PermissionDenied
+    if event.starts_at > timezone.now():
+        raise EventError(_("Attendance can be marked once the event has started."))
+    registered = {
+        email.lower(): (pk, user_id)
+        for pk, user_id, email in event.registrations.filter(
+            status=RegistrationStatus.REGISTERED
+        ).values_list("pk", "user_id", "user__email")
+    }
+    found = {registered[email] for email in participants.emails if email in registered}
+    Registration.objects.filter(pk__in=[pk for pk, _user in found]).update(attended=True)
+    _log_attendance(event, sorted(found))
+    return AttendanceImport(
+        marked=len(found),
+        not_registered=[email for email in participants.emails if email not in registered],
+        rows=participants.rows,
+        without_email=participants.without_email,
+    )
 
 
 def _mail(registration: Registration, template: str) -> None:

@@ -129,6 +129,16 @@ def test_a_partner_connects_with_a_token_and_receives_a_signed_webhook(browser, 
     assert json.loads(body)["data"]["person"]["display_name"] == "Mia"
     assert member.registrations.get(event=event).language == "es"
 
+    # The convenor finds the webhook on the community's Webhooks page, with its delivery log.
+    page.goto(base + "/communities/rivers/")
+    page.get_by_role("link", name="Webhooks").click()
+    assert hook_base + "/catchment" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_role("link", name=hook_base + "/catchment").click()
+    log = page.inner_text("main")
+    assert "event.registration" in log and "Delivered (200)" in log
+    assert_accessible(page)
+
     # Revoking the member's token on the page stops it at once.
     member_page.goto(base + "/settings/api-tokens/")
     member_page.get_by_role("button", name="Revoke Calendar sync").click()

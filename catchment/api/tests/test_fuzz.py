@@ -8,7 +8,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -41,8 +43,23 @@ def real_parameters(hub, path: str) -> dict[str, object]:
         "topic": hub.topic.pk,
         "id": post.pk if "/posts/" in path else hub.event.pk,
         "username": hub.member.username,
+        "number": 1,
+        "table": 1,
+        "round_no": 1,
     }
     return {name: value for name, value in values.items() if "{" + name + "}" in path}
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The application is called as plain WSGI, which closes the database connection after each request (as
+    in production); Django's test client suspends that, and so must this test, or PostgreSQL would lose the
+    test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "convenor"])
