@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PG_URL ?= postgres://postgres@127.0.0.1:5432/catchment
 
-.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout
+.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout backup restore
 
 install: $(STAMP)
 
@@ -54,6 +54,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy catchment config tests bench conftest.py
+	$(BIN)/bandit -q -r catchment config bench -x '*/tests/*,*/migrations/*' --severity-level high
 
 # The hub's pages under load (wrk, 16 connections) against a generated hub, as ratios to a bare Django view
 # (docs/benchmarks.md, docs/performance.md). SCALE=s (2,000 members) or l (100,000; set DATABASE_URL to a
@@ -84,6 +85,15 @@ format: install
 	$(BIN)/ruff format .
 
 # For developers with GNU gettext: refresh the catalogues after changing strings, then translate them.
+# A consistent copy of the database (SQLite online backup, or pg_dump for DATABASE_URL=postgres://…) and of
+# the uploaded files, under var/backups/; `make restore FILE=var/backups/catchment-….sqlite3 [MEDIA=…tar.gz]`.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/catchment-<time>.sqlite3|.dump [MEDIA=var/backups/media-<time>.tar.gz]"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(MEDIA),--media "$(MEDIA)") --yes
+
 messages: install
 	cd catchment && ../$(BIN)/python ../manage.py makemessages --no-obsolete -l es -l fr -l ru --extension html,txt,py,svg --ignore 'static/*'
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware import http
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -60,3 +61,21 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
             digest.update(request.META.get("CSRF_COOKIE", "").encode())
             response["ETag"] = quote_etag(digest.hexdigest())
         return super().process_response(request, response)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing answered to a signed-in person or to a request carrying credentials is kept by a shared cache:
+    such responses are marked `Cache-Control: private` and vary on the credentials (a proxy must never serve
+    one token holder's answer to another)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        has_credentials = "HTTP_AUTHORIZATION" in request.META
+        user = getattr(request, "user", None)
+        if has_credentials or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie", "Authorization") if has_credentials else ("Cookie",))
+        return response

@@ -155,3 +155,14 @@ def test_too_many_requests_get_429_with_retry_after(api, hub, monkeypatch):
     limited = api.get("/api/v1/communities/")
     assert int(limited["Retry-After"]) > 0
     assert limited.json()["error"]["code"] == "throttled"
+
+
+def test_answers_to_credentials_are_never_for_shared_caches(api, hub, client):
+    token_answer = bearer(token_for(hub.member, "read")).get("/api/v1/communities/")
+    assert "private" in token_answer["Cache-Control"]
+    assert "Authorization" in token_answer["Vary"]
+    client.force_login(hub.member)
+    page = client.get("/notifications/")
+    assert "private" in page["Cache-Control"] and "Cookie" in page["Vary"]
+    anonymous = api.get("/api/v1/communities/")
+    assert "private" not in anonymous.get("Cache-Control", "")
