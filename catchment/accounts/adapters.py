@@ -16,6 +16,15 @@ from catchment.core.mail import send_rendered_mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def set_password(self, user: Any, password: str) -> None:
+        """A new password (changed, or reset by email) also ends every API token: whoever knew the old
+        password may have made one. Other browser sessions end by themselves (their hash no longer matches)."""
+        super().set_password(user, password)
+        # The API sits above accounts; imported here, where allauth calls in, to keep accounts free of it.
+        from catchment.api.services import tokens_revoke_all
+
+        tokens_revoke_all(user=user)
+
     def populate_username(self, request: HttpRequest, user: Any) -> None:
         """Handles are slugs (they appear in profile addresses), unique, derived from the email's local part."""
         if user.username:
