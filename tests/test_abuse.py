@@ -1,0 +1,84 @@
+"""Abuse (reliability.md #6, #12, #13): every state change needs the CSRF token, guessing one account's
+password from many addresses is stopped, and the answers never tell whether an address has an account."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catchment.accounts.tests.factories import UserFactory
+from tests.test_permission_matrix import all_patterns, url_for, world  # noqa: F401 - the matrix's fixture
+
+# RFC 8058 one-click unsubscribe: mail clients POST without a session or token; a signed key is the credential.
+CSRF_EXEMPT = {"notifications:unsubscribe", "notifications:digest_unsubscribe", "newsletters:unsubscribe"}
+
+
+def test_every_post_without_the_csrf_token_is_refused(world):  # noqa: F811
+    users, kwargs, admin_user = world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["member"])
+    accepted = []
+    checked = 0
+    for name, route, entry in all_patterns():
+        if not name or name.startswith("admin:") or name in CSRF_EXEMPT:
+            continue
+        try:
+            url = url_for(name, route, entry, kwargs, admin_user)
+        except Exception:  # noqa: S112 - patterns needing values the matrix does not plant are skipped
+            continue
+        checked += 1
+        response = client.post(url, {})
+        if response.status_code != 403:
+            accepted.append(f"{name}: {response.status_code}")
+    assert accepted == []
+    assert checked > 250
+
+
+def test_guessing_one_account_from_many_addresses_is_stopped(db):
+    UserFactory(email="target@example.org")
+    for attempt in range(5):
+        Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}").post(
+            reverse("account_login"), {"login": "target@example.org", "password": f"guess-{attempt}"}
+        )
+    final = Client(REMOTE_ADDR="203.0.113.77")
+    response = final.post(
+        reverse("account_login"), {"login": "target@example.org", "password": "correct-horse-battery"}
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in final.session
+
+
+def _strip(html: bytes) -> str:
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html.decode())
+
+
+@pytest.mark.parametrize("path", ["account_reset_password"])
+def test_a_password_reset_answers_the_same_for_known_and_unknown_addresses(db, path):
+    UserFactory(email="known@example.org")
+    known = Client().post(reverse(path), {"email": "known@example.org"})
+    unknown = Client().post(reverse(path), {"email": "nobody@example.org"})
+    assert (known.status_code, known.get("Location")) == (unknown.status_code, unknown.get("Location"))
+    assert _strip(Client().get(known["Location"]).content) == _strip(
+        Client().get(unknown["Location"]).content
+    )
+
+
+def test_signing_up_with_a_taken_address_looks_like_any_sign_up(db):
+    UserFactory(email="taken@example.org")
+
+    def sign_up(email):
+        return Client().post(
+            reverse("account_signup"),
+            {
+                "email": email,
+                "password1": "a-long-passphrase-77",
+                "password2": "a-long-passphrase-77",
+                "display_name": "Someone",
+            },
+        )
+
+    taken, fresh = sign_up("taken@example.org"), sign_up("fresh@example.org")
+    assert (taken.status_code, taken.get("Location")) == (fresh.status_code, fresh.get("Location"))
