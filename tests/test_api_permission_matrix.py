@@ -269,6 +269,7 @@ def places(db):
     for visibility in VISIBILITIES:
         join_policy = {"public": "open", "private": "approval", "secret": "invitation"}[visibility]
         community = CommunityFactory(
+            description="Open to all" if visibility == "public" else f"About {SENTINEL}",
             slug=f"m-{visibility}",
             name=f"{visibility.title()} community",
             visibility=visibility,

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from catchment.api import serializers as out
 from catchment.api.archive import community_archive
 from catchment.api.idempotency import idempotent
+from catchment.api.models import AccessToken
 from catchment.api.permissions import check_community_admin
 from catchment.api.views import ListView, _readable, _valid, refused_as_400
 from catchment.communities import permissions as community_policy
@@ -187,8 +188,9 @@ def _organised_event(request: Request, pk: int) -> Any:
         raise Http404
     if view.event.community is not None:
         check_community_admin(request, view.event.community)
-    elif not request.user.is_staff:
-        raise Http404
+    elif isinstance(request.auth, AccessToken):
+        # No token names the hub: its events' registrations and attendance stay with a signed-in browser.
+        raise exceptions.PermissionDenied(_("Registrations of hub events are read in a signed-in browser."))
     return view
 
 
@@ -268,6 +270,7 @@ class InsightsView(APIView):
             raise exceptions.NotAuthenticated
         if not insight_policy.can_see_insights(request.user, view.community, view.membership):
             raise Http404
+        check_community_admin(request, view.community)
         latest = insight_selectors.latest(view.community)
         rows, _flows, stories = insight_selectors.value_matrix(view.community)
 

@@ -3,6 +3,8 @@ again with the same `Idempotency-Key` header and gets the first answer back, not
 
 The answer is stored in the same transaction as the work; the same key with a different body is refused
 (422), and a second request racing the first with the same key is refused (409) until the first is done.
+A replay is only for the same credential (the same token, or the browser session) that made the first
+request, so a weaker token never reads a stronger one's answer; secrets in an answer are never stored.
 """
 
 from __future__ import annotations
@@ -28,13 +30,29 @@ from catchment.api.models import IdempotentRequest
 HEADER = "Idempotency-Key"
 
 
+# Secrets are answered once and never kept: a replayed answer comes without them.
+SECRET_FIELDS = ("secret", "token")
+
+
+def _credential(request: Request) -> str:
+    """Which credential made the request: a replay is only for the same token (or the browser session)."""
+    token_id = getattr(request.auth, "pk", None)
+    return f"token:{token_id}" if token_id is not None else "session"
+
+
 def _fingerprint(request: Request) -> str:
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest = hashlib.sha256(f"{request.method} {request.path} {_credential(request)}\n".encode())
     try:
         digest.update(json.dumps(request.data, sort_keys=True, default=str).encode())
     except (TypeError, ValueError):
         digest.update(repr(request.data).encode())
     return digest.hexdigest()
+
+
+def _without_secrets(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if key not in SECRET_FIELDS}
+    return data
 
 
 def _replay(record: IdempotentRequest) -> Response:
@@ -72,7 +90,9 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
                         key=key,
                         fingerprint=fingerprint,
                         status_code=response.status_code,
-                        body=json.dumps(response.data, default=str) if response.data is not None else "",
+                        body=json.dumps(_without_secrets(response.data), default=str)
+                        if response.data is not None
+                        else "",
                         location=response.get("Location", ""),
                     )
         except IntegrityError as error:

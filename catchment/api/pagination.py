@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -47,7 +48,9 @@ class CursorPage(CursorPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         try:
             return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound as error:  # DRF answers a bad cursor with 404; it is the request's fault
+        # DRF answers a bad cursor with 404, and a forged position fails when the query is built or run (a
+        # text where a number or a date belongs): all of them are the request's fault.
+        except (exceptions.NotFound, ValueError, TypeError, DjangoValidationError) as error:
             raise exceptions.ValidationError({"cursor": [_("This cursor is not valid.")]}) from error
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -144,13 +144,18 @@ class CommunitySerializer(serializers.ModelSerializer[Community]):
 
 
 class CommunityDetailSerializer(CommunitySerializer):
-    description = serializers.CharField()
+    description = serializers.SerializerMethodField()
     my_role = serializers.SerializerMethodField()
     can = serializers.SerializerMethodField()
 
     class Meta(CommunitySerializer.Meta):
         fields = [*CommunitySerializer.Meta.fields, "description", "my_role", "can"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_description(self, community: Community) -> str | None:
+        # A private community's name and summary are listed; what it is about is for those who may read it.
+        return community.description if self.context.get("can", {}).get("read") else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_my_role(self, community: Community) -> str | None:
@@ -712,6 +717,12 @@ class PlatformSerializer(serializers.ModelSerializer[Platform]):
 
     def get_name(self, platform: Platform) -> str:
         return str(platform.community.name)
+
+    def to_representation(self, instance: Platform) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        if getattr(instance, "masked", False):
+            data["country"] = data["area"] = ""  # where a secret platform works would say what it is
+        return data
 
 
 class AllianceSerializer(serializers.ModelSerializer[LearningAlliance]):

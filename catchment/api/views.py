@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +32,7 @@ from catchment.api.errors import Rejected
 from catchment.api.idempotency import idempotent
 from catchment.api.models import AccessToken
 from catchment.api.pagination import CursorPage
-from catchment.api.permissions import check_community_admin
+from catchment.api.permissions import TokenScopePermission, check_community_admin
 from catchment.communities import selectors as community_selectors
 from catchment.communities import services as community_services
 from catchment.communities.models import Role, Visibility
@@ -134,7 +134,7 @@ def _readable(request: Request, slug: str) -> CommunityView:
 
 
 class MeView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [TokenScopePermission, IsAuthenticated]
 
     @extend_schema(
         operation_id="me",
@@ -172,7 +172,7 @@ def _session_only(request: Request) -> None:
 
 
 class TokenListView(ListView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [TokenScopePermission, IsAuthenticated]
     orderings = {"newest": ("-created_at", "-pk")}
 
     @extend_schema(
@@ -192,7 +192,6 @@ class TokenListView(ListView):
         responses={201: out.NewTokenSerializer},
         tags=["tokens"],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         _session_only(request)
         data = _valid(out.TokenInput, request.data)
@@ -213,7 +212,7 @@ class TokenListView(ListView):
 
 
 class TokenDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [TokenScopePermission, IsAuthenticated]
 
     @extend_schema(
         operation_id="tokens_revoke",
@@ -354,7 +353,8 @@ class MembershipView(APIView):
 
 
 class MemberListView(ListView):
-    orderings = {"name": ("user__display_name", "pk"), "newest": ("-joined_at", "-pk")}
+    # Cursor positions are read off each row, so the sort key is an annotation, not a path across a join.
+    orderings = {"name": ("sort_name", "pk"), "newest": ("-joined_at", "-pk")}
 
     @extend_schema(
         operation_id="communities_members",
@@ -368,7 +368,8 @@ class MemberListView(ListView):
         found = community_selectors.member_directory(
             view.community, query=_text(request, "q"), role=_choice(request, "role", Role.values)
         )
-        return self.page(request, found.select_related("community", "user"), out.MembershipSerializer)
+        found = found.select_related("community", "user").annotate(sort_name=F("user__display_name"))
+        return self.page(request, found, out.MembershipSerializer)
 
 
 class MemberRoleView(APIView):
@@ -728,8 +729,10 @@ class AttendeeListView(ListView):
             raise Http404
         if view.event.community is not None:
             check_community_admin(request, view.event.community)
-        elif _token(request) is not None and not request.user.is_staff:
-            raise Http404
+        elif _token(request) is not None:
+            raise exceptions.PermissionDenied(
+                _("Registrations of hub events are read in a signed-in browser.")
+            )
         return self.page(request, event_selectors.registrations(view.event), out.AttendeeSerializer)
 
 
@@ -922,7 +925,7 @@ class StakeholderListView(ListView):
 
 
 class PeopleListView(ListView):
-    orderings = {"name": ("user__display_name", "pk")}
+    orderings = {"name": ("sort_name", "pk")}
 
     @extend_schema(
         operation_id="people_list",
@@ -945,9 +948,10 @@ class PeopleListView(ListView):
             language=_text(request, "language", 10),
             organisation=_text(request, "organisation", 80),
         )
-        return self.page(
-            request, account_selectors.directory_profiles(request.user, filters), out.ProfileSerializer
+        found = account_selectors.directory_profiles(request.user, filters).annotate(
+            sort_name=F("user__display_name")
         )
+        return self.page(request, found, out.ProfileSerializer)
 
 
 class PersonView(APIView):
@@ -966,7 +970,7 @@ class PersonView(APIView):
 
 
 class NotificationListView(ListView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [TokenScopePermission, IsAuthenticated]
     orderings = {"newest": ("-created_at", "-pk")}
 
     @extend_schema(
@@ -982,7 +986,7 @@ class NotificationListView(ListView):
 
 
 class NotificationReadView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [TokenScopePermission, IsAuthenticated]
 
     @extend_schema(
         operation_id="notifications_read",

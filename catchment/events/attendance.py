@@ -45,7 +45,10 @@ def read_participants(data: bytes) -> Participants:
         raise AttendanceFileError(_("The file is larger than 5 MB."))
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise AttendanceFileError(_("This is not a CSV file."))
-    text = _text(data)
+    try:
+        text = _text(data)
+    except UnicodeDecodeError as error:
+        raise AttendanceFileError(_("The file could not be read as text.")) from error
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

@@ -12,6 +12,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -46,8 +47,13 @@ class Target:
 
 
 def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address (mapped, 6to4, Teredo) are judged by the address they carry.
+        embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        if any(inner is not None and not _public(inner) for inner in embedded):
+            return False
+        if address.ipv4_mapped is not None:
+            return True
     return address.is_global and not (
         address.is_private
         or address.is_loopback
@@ -122,6 +128,26 @@ def _pool(target: Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPoo
     return urllib3.HTTPConnectionPool(target.address, target.port, timeout=timeout, retries=False)
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def _read_until(response: Any, deadline: float) -> bytes:
+    """At most WEBHOOK_MAX_RESPONSE_BYTES of the answer, and not a moment past the deadline (a receiver
+    trickling one byte at a time would otherwise hold the call open for as long as it likes)."""
+    chunks, size = [], 0
+    while size < settings.WEBHOOK_MAX_RESPONSE_BYTES:
+        if time.monotonic() > deadline:
+            raise CallFailed(_("The receiver did not answer in time."))
+        chunk = response.read1(min(16384, settings.WEBHOOK_MAX_RESPONSE_BYTES - size), decode_content=False)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     """POST `body` to `url` under the rules above; 307/308 redirects repeat the POST, 301-303 turn to GET."""
     deadline = time.monotonic() + settings.WEBHOOK_TIMEOUT_SECONDS
@@ -145,7 +171,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
                 assert_same_host=False,
             )
             try:
-                content = response.read(settings.WEBHOOK_MAX_RESPONSE_BYTES, decode_content=False)
+                content = _read_until(response, deadline)
             finally:
                 response.release_conn()
         except urllib3.exceptions.TimeoutError as error:
@@ -156,7 +182,11 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
             pool.close()
         location = response.headers.get("Location")
         if response.status in REDIRECTS and location:
-            url = urljoin(url, location)
+            following = urljoin(url, location)
+            if _origin(following) != _origin(url):
+                # The signed body and headers go to the address the convenor registered, never to a third party.
+                raise CallFailed(_("The receiver redirected to another site."))
+            url = following
             if response.status in (301, 302, 303):
                 method = "GET"
             continue

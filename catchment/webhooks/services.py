@@ -175,6 +175,11 @@ def deliver(delivery_id: int) -> str:
         )
         if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > timezone.now()):
             return "skipped"
+        if not delivery.endpoint.is_active:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+            delivery.last_error = _("The webhook was paused.")
+            delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
+            return str(delivery.status)
         # Claim the attempt before calling out, so a second worker on the same delivery finds it not due.
         delivery.attempts += 1
         delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=BACKOFF[0])
@@ -212,8 +217,13 @@ def _record(delivery: Delivery, status_code: int | None, error: str) -> str:
     else:
         delivery.status = DeliveryStatus.RETRYING
         delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=BACKOFF[delivery.attempts - 1])
-    delivery.save(
-        update_fields=["status", "delivered_at", "next_attempt_at", "last_status_code", "last_error"]
+    # An update, not a save: the endpoint (and its log) may have been removed while the call was out.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=delivery.status,
+        delivered_at=delivery.delivered_at,
+        next_attempt_at=delivery.next_attempt_at,
+        last_status_code=delivery.last_status_code,
+        last_error=delivery.last_error,
     )
     return str(delivery.status)
 

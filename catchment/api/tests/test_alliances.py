@@ -41,3 +41,13 @@ def test_the_stakeholder_register_is_for_facilitators(api, hub):
     assert [(row["name"], row["influence"]) for row in rows] == [("Basin authority", 5)]
     assert api.get(url).status_code == 404
     assert bearer(token_for(hub.outsider, "read")).get(url).status_code == 404
+
+
+def test_a_secret_platform_does_not_say_where_it_works(api, db):
+    world = alliance_world()
+    world.village.area = "Upper Tana basin"
+    world.village.save()
+    world.village.community.visibility = "secret"
+    world.village.community.save()
+    tree = api.get(f"/api/v1/alliances/{world.alliance.slug}/").json()["platforms"]
+    assert (tree[2]["area"], tree[2]["country"]) == ("", "")

@@ -121,7 +121,10 @@ def test_insights_are_for_those_who_see_the_dashboards(hub):
     from catchment.insights import services as insights
 
     insights.compute_community(hub.public)
-    data = bearer(token_for(hub.convenor, "read")).get("/api/v1/communities/rivers/insights/").json()
+    assert (
+        bearer(token_for(hub.convenor, "read")).get("/api/v1/communities/rivers/insights/").status_code == 403
+    )
+    data = admin(hub).get("/api/v1/communities/rivers/insights/").json()
     assert data["levels"]["figures"]["counts"]
     assert "summary" in data["network"]["figures"]
     assert [cycle["cycle"] for cycle in data["value"]["cycles"]] == [1, 2, 3, 4, 5]

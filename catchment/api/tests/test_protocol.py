@@ -166,3 +166,93 @@ def test_answers_to_credentials_are_never_for_shared_caches(api, hub, client):
     assert "private" in page["Cache-Control"] and "Cookie" in page["Vary"]
     anonymous = api.get("/api/v1/communities/")
     assert "private" not in anonymous.get("Cache-Control", "")
+
+
+def test_a_key_replays_only_for_the_credential_that_used_it(hub):
+    first, second = bearer(token_for(hub.member)), bearer(token_for(hub.member))
+    url = f"/api/v1/events/{hub.event.pk}/registration/"
+    assert first.post(url, {"language": "en"}, format="json", HTTP_IDEMPOTENCY_KEY="mine").status_code == 201
+    other = second.post(url, {"language": "en"}, format="json", HTTP_IDEMPOTENCY_KEY="mine")
+    assert other.status_code == 422
+
+
+def test_a_replayed_answer_never_carries_a_secret(hub, settings):
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    admin = bearer(token_for(hub.convenor, "admin", hub.public))
+    body = {"url": "https://partner.example.org/h", "events": ["member.joined"]}
+    made = admin.post("/api/v1/communities/rivers/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="w1")
+    again = admin.post("/api/v1/communities/rivers/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="w1")
+    assert made.json()["secret"] and "secret" not in again.json()
+    assert again.json()["id"] == made.json()["id"]
+    from catchment.api.models import IdempotentRequest
+
+    assert made.json()["secret"] not in IdempotentRequest.objects.get().body
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/communities/rivers/members/", "/api/v1/people/", "/api/v1/communities/"]
+)
+def test_every_page_of_a_list_can_be_walked_one_item_at_a_time(api, hub, url):
+    client = bearer(token_for(hub.convenor, "read"))
+    seen, page = [], client.get(url + "?limit=1").json()
+    while True:
+        seen += page["results"]
+        if not page["next"]:
+            break
+        page = client.get(page["next"]).json()
+    assert len(seen) >= 2
+    assert len({str(item) for item in seen}) == len(seen)
+
+
+def test_a_forged_cursor_is_a_400(api, hub):
+    import base64
+
+    for raw in (b"p=x", b"p=2001-99-99", b"o=abc", b"r=1&p=%00"):
+        cursor = base64.b64encode(raw).decode()
+        response = api.get(f"/api/v1/communities/?cursor={cursor}&ordering=newest")
+        assert response.status_code == 400, raw
+
+
+def test_a_read_token_cannot_mark_notifications_read(hub):
+    response = bearer(token_for(hub.convenor, "read")).post("/api/v1/notifications/read/", {}, format="json")
+    assert response.status_code == 403
+
+
+def test_a_private_community_s_description_is_for_its_readers(api, hub):
+    hub.private.description = "Internal aims SENTINEL-private-7Q2"
+    hub.private.save()
+    assert api.get("/api/v1/communities/cwp/").json()["description"] is None
+    inside = bearer(token_for(hub.private_member, "read")).get("/api/v1/communities/cwp/").json()
+    assert "Internal aims" in inside["description"]
+
+
+def test_tokens_never_reach_hub_events_registrations(hub, staff):
+    from catchment.events import services as events
+
+    hub_event = events.event_create(actor=staff, community=None, data=_hub_webinar())
+    client = bearer(token_for(staff, "write"))
+    assert client.get(f"/api/v1/events/{hub_event.pk}/registrations/").status_code == 403
+    assert client.get(f"/api/v1/events/{hub_event.pk}/registrations.csv").status_code == 403
+
+
+def _hub_webinar():
+    import datetime
+
+    from django.utils import timezone
+
+    from catchment.events.services import EventData
+
+    starts = (
+        (timezone.now() + datetime.timedelta(days=3))
+        .astimezone(datetime.UTC)
+        .replace(tzinfo=None, microsecond=0)
+    )
+    return EventData(
+        kind="webinar",
+        title="Hub webinar",
+        time_zone="UTC",
+        starts=starts,
+        ends=starts + datetime.timedelta(hours=1),
+        languages=["en"],
+        join_url="https://meet.example.org/hub",
+    )

@@ -66,3 +66,8 @@ def test_any_bytes_give_addresses_or_a_reason_never_a_crash(data):
     except AttendanceFileError:
         return
     assert all("@" in email and email == email.lower() for email in found.emails)
+
+
+def test_a_truncated_utf16_file_is_refused_with_a_reason():
+    with pytest.raises(AttendanceFileError):
+        read_participants(b"\xff\xfeA")

@@ -33,6 +33,8 @@ from catchment.webhooks import outbound
         "https://224.0.0.1/hook",
         "https://2130706433/hook",
         "https://0x7f.1/hook",
+        "https://[2002:a9fe:a9fe::1]/hook",
+        "https://[2002:7f00:1::1]/hook",
     ],
 )
 def test_private_loopback_and_link_local_addresses_are_refused(url, settings):
@@ -163,8 +165,48 @@ def test_a_redirect_into_a_private_network_is_refused(settings, monkeypatch):
             return real(url, allow_local=url.startswith(base))
 
         monkeypatch.setattr(outbound, "check_url", strict_for_others)
-        with pytest.raises(outbound.Refused):
+        with pytest.raises((outbound.Refused, outbound.CallFailed)):
             outbound.post(base + "/out", b"{}", {})
+        assert [seen[1] for seen in Receiver.seen] == ["/out"]
+
+
+def test_a_redirect_to_another_site_is_not_followed(settings):
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    with (
+        receiver({"/away": (307, {"Location": "http://localhost:1/elsewhere"}, b"", 0.0)}) as base,
+        pytest.raises(outbound.CallFailed, match="another site"),
+    ):
+        outbound.post(base + "/away", b"{}", {"Catchment-Signature": "t=1,v1=x"})
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_time_limit(settings):
+    import socket as sockets
+
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    listener = sockets.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def trickle():
+        conn, _address = listener.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+        try:
+            for _ in range(40):
+                conn.sendall(b"x" * 10)
+                time.sleep(0.1)
+        except OSError:
+            pass
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    with pytest.raises(outbound.CallFailed):
+        outbound.post(f"http://127.0.0.1:{listener.getsockname()[1]}/", b"{}", {})
+    assert time.monotonic() - started < 2.5
+    listener.close()
 
 
 def test_a_slow_receiver_is_given_up_on_after_the_time_limit(settings):

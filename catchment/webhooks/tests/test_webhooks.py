@@ -149,3 +149,17 @@ def test_a_delivery_not_yet_due_is_not_sent_twice(place):
     )
     assert services.deliver(delivery.pk) == "skipped"
     assert Delivery.objects.get(pk=delivery.pk).attempts == 0
+
+
+def test_a_paused_endpoint_gets_nothing_more(place):
+    community, convenor = place
+    endpoint = services.endpoint_create(
+        actor=convenor, community=community, url="https://example.org/", events=["member.joined"]
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event="member.joined", event_id="p1", payload={}, next_attempt_at=timezone.now()
+    )
+    services.endpoint_update(actor=convenor, endpoint=endpoint, is_active=False)
+    assert services.deliver(delivery.pk) == DeliveryStatus.FAILED
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.last_error) == (0, "The webhook was paused.")
