@@ -147,7 +147,11 @@ MATRIX: dict[tuple[str, str], dict[str, dict[str, int]]] = {
         "private": {"anonymous": 404, "outsider": 404, **INSIDERS},
         "secret": {"anonymous": 404, "outsider": 404, **INSIDERS},
     },
-    ("api:registrations", "GET"): EVENT_ORGANISERS,
+    ("api:registrations", "GET"): {
+        "public": {"anonymous": 401, "outsider": 404, "member": 404, "convenor": 200, "staff": 200},
+        "private": EVENT_ORGANISERS["private"],
+        "secret": EVENT_ORGANISERS["secret"],
+    },
     ("api:resources", "GET"): _hub_read(),
     ("api:resources", "POST"): {
         "public": {"anonymous": 401, "outsider": 201, "member": 201, "convenor": 201, "staff": 201},

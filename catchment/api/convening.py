@@ -21,9 +21,7 @@ from rest_framework.views import APIView
 from catchment.api import serializers as out
 from catchment.api.archive import community_archive
 from catchment.api.idempotency import idempotent
-from catchment.api.models import AccessToken
-from catchment.api.permissions import check_community_admin
-from catchment.api.views import ListView, _readable, _valid, refused_as_400
+from catchment.api.views import ListView, _valid, organised_event, refused_as_400, run_by
 from catchment.communities import permissions as community_policy
 from catchment.communities import selectors as community_selectors
 from catchment.communities import services as community_services
@@ -40,14 +38,8 @@ CSV = OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8, one header row.
 
 
 def _managed(request: Request, slug: str) -> CommunityView:
-    """A community whose members the requester manages (moderators and up), else 404 (401 if anonymous)."""
-    view = _readable(request, slug)
-    if not request.user.is_authenticated:
-        raise exceptions.NotAuthenticated
-    if not view.can_manage:
-        raise Http404
-    check_community_admin(request, view.community)
-    return view
+    """A community whose members the requester manages (moderators and up)."""
+    return run_by(request, slug, community_policy.can_manage_members)
 
 
 class RequestListView(ListView):
@@ -113,12 +105,7 @@ class InvitationListView(ListView):
     )
     @idempotent
     def post(self, request: Request, slug: str) -> Response:
-        view = _readable(request, slug)
-        if not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated
-        if not community_policy.can_invite(request.user, view.community, view.membership):
-            raise Http404
-        check_community_admin(request, view.community)
+        view = run_by(request, slug, community_policy.can_invite)
         data = _valid(out.InvitationInput, request.data)
         with refused_as_400():
             sent = community_services.invitation_create(
@@ -168,30 +155,11 @@ class ArchiveView(APIView):
         tags=["communities"],
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        view = _readable(request, slug)
-        if not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated
-        if not community_policy.can_change_stage(request.user, view.community, view.membership):
-            raise Http404
-        check_community_admin(request, view.community)
+        view = run_by(request, slug, community_policy.can_change_stage)
         response = StreamingHttpResponse(community_archive(view.community), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{view.community.slug}-archive.json"'
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-def _organised_event(request: Request, pk: int) -> Any:
-    view = event_selectors.event_for_viewer(request.user, pk)
-    if not request.user.is_authenticated:
-        raise exceptions.NotAuthenticated
-    if not view.manager:
-        raise Http404
-    if view.event.community is not None:
-        check_community_admin(request, view.event.community)
-    elif isinstance(request.auth, AccessToken):
-        # No token names the hub: its events' registrations and attendance stay with a signed-in browser.
-        raise exceptions.PermissionDenied(_("Registrations of hub events are read in a signed-in browser."))
-    return view
 
 
 class RegistrationsExportView(APIView):
@@ -202,7 +170,7 @@ class RegistrationsExportView(APIView):
         tags=["events"],
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        view = _organised_event(request, pk)
+        view = organised_event(request, pk)
         return csv_response(
             f"event-{pk}-registrations.csv",
             ["username", "name", "email", "language", "status", "registered_at", "attended"],
@@ -234,7 +202,7 @@ class AttendanceImportView(APIView):
         tags=["events"],
     )
     def post(self, request: Request, pk: int) -> Response:
-        view = _organised_event(request, pk)
+        view = organised_event(request, pk)
         data = _valid(out.AttendanceFileInput, request.data)
         upload = data["file"]
         if upload.size > attendance.MAX_BYTES:
@@ -265,12 +233,7 @@ class InsightsView(APIView):
         tags=["insights"],
     )
     def get(self, request: Request, slug: str) -> Response:
-        view = _readable(request, slug)
-        if not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated
-        if not insight_policy.can_see_insights(request.user, view.community, view.membership):
-            raise Http404
-        check_community_admin(request, view.community)
+        view = run_by(request, slug, insight_policy.can_see_insights)
         latest = insight_selectors.latest(view.community)
         rows, _flows, stories = insight_selectors.value_matrix(view.community)
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 
 from catchment.api.models import AccessToken, TokenScope
 from catchment.communities.models import Community
+from catchment.events.models import Event
 
 
 def token_allows(token: AccessToken | None, *, write: bool, community_admin: Community | None = None) -> bool:
@@ -40,6 +41,15 @@ def check_community_admin(request: Request, community: Community) -> None:
     token = request.auth if isinstance(request.auth, AccessToken) else None
     if not token_allows(token, write=True, community_admin=community):
         raise PermissionDenied(_("This token may not run this community; use an admin token made for it."))
+
+
+def check_event_admin(request: Request, event: Event) -> None:
+    """Organising an event through a token: an admin token for its community; no token names the hub, so a
+    hub-wide event's registrations and attendance stay with a signed-in browser."""
+    if event.community is not None:
+        check_community_admin(request, event.community)
+    elif isinstance(request.auth, AccessToken):
+        raise PermissionDenied(_("Registrations of hub events are read in a signed-in browser."))
 
 
 class TokenScopePermission(BasePermission):

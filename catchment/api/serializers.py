@@ -45,6 +45,11 @@ def community_slug() -> serializers.CharField:
     return serializers.CharField(source="community.slug", default=None, allow_null=True, read_only=True)
 
 
+def theme_slugs() -> serializers.SlugRelatedField[Any]:
+    """The thematic taxonomy's slugs, in the order the selector prefetched them."""
+    return serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+
+
 def organisation_name() -> serializers.CharField:
     return serializers.CharField(source="organisation.name", default=None, allow_null=True, read_only=True)
 
@@ -77,7 +82,7 @@ class ProfileSerializer(serializers.ModelSerializer[Profile]):
     display_name = serializers.CharField(source="user.display_name")
     organisation = organisation_name()
     country = serializers.SerializerMethodField()
-    themes = serializers.SerializerMethodField()
+    themes = theme_slugs()
     languages = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -100,9 +105,6 @@ class ProfileSerializer(serializers.ModelSerializer[Profile]):
     def get_country(self, profile: Profile) -> str:
         return str(profile.country.code or "") if profile.country else ""
 
-    def get_themes(self, profile: Profile) -> list[str]:
-        return [theme.slug for theme in profile.themes.all()]
-
     def get_languages(self, profile: Profile) -> list[str]:
         return [language.code for language in profile.spoken_languages.all()]
 
@@ -111,7 +113,7 @@ class ProfileSerializer(serializers.ModelSerializer[Profile]):
 
 
 class CommunitySerializer(serializers.ModelSerializer[Community]):
-    themes = serializers.SerializerMethodField()
+    themes = theme_slugs()
     languages = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -132,9 +134,6 @@ class CommunitySerializer(serializers.ModelSerializer[Community]):
             "url",
         ]
         read_only_fields = fields
-
-    def get_themes(self, community: Community) -> list[str]:
-        return [theme.slug for theme in community.themes.all()]
 
     def get_languages(self, community: Community) -> list[str]:
         return [language.code for language in community.languages.all()]
@@ -383,7 +382,7 @@ class AttendeeSerializer(serializers.ModelSerializer[Registration]):
 class ResourceSerializer(serializers.ModelSerializer[Resource]):
     community = community_slug()
     organisation = organisation_name()
-    themes = serializers.SerializerMethodField()
+    themes = theme_slugs()
     url = serializers.SerializerMethodField()
     link = serializers.URLField(source="url")
 
@@ -411,9 +410,6 @@ class ResourceSerializer(serializers.ModelSerializer[Resource]):
             "url",
         ]
         read_only_fields = fields
-
-    def get_themes(self, resource: Resource) -> list[str]:
-        return [theme.slug for theme in resource.themes.all()]
 
     def get_url(self, resource: Resource) -> str:
         return _absolute(self.context, reverse("library:detail", args=[resource.pk]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from django.db.models import F, QuerySet
@@ -32,20 +32,19 @@ from catchment.api.errors import Rejected
 from catchment.api.idempotency import idempotent
 from catchment.api.models import AccessToken
 from catchment.api.pagination import CursorPage
-from catchment.api.permissions import TokenScopePermission, check_community_admin
+from catchment.api.permissions import TokenScopePermission, check_community_admin, check_event_admin
 from catchment.communities import selectors as community_selectors
 from catchment.communities import services as community_services
-from catchment.communities.models import Role, Visibility
+from catchment.communities.models import Community, Membership, Role, Visibility
 from catchment.communities.selectors import CatalogueFilters, CommunityView
 from catchment.discussions import permissions as discussion_policy
 from catchment.discussions import selectors as discussion_selectors
 from catchment.discussions import services as discussion_services
 from catchment.discussions.models import Topic, TopicKind
-from catchment.discussions.models import Visibility as PostVisibility
 from catchment.events import selectors as event_selectors
 from catchment.events import services as event_services
 from catchment.events.models import EventKind
-from catchment.events.selectors import EventFilters
+from catchment.events.selectors import EventFilters, EventView
 from catchment.library import selectors as library_selectors
 from catchment.library import services as library_services
 from catchment.library.models import ResourceKind
@@ -127,6 +126,32 @@ def _readable(request: Request, slug: str) -> CommunityView:
     view = _community(request, slug)
     if not view.can_read:
         raise Http404
+    return view
+
+
+Policy = Callable[[Any, Community, Membership | None], bool]
+
+
+def run_by(request: Request, slug: str, may: Policy) -> CommunityView:
+    """A community the requester may run in the way `may` (a rule from an app's permissions.py) says, with an
+    admin token for it when a token is used: 404 to everyone else, 401 to the anonymous."""
+    view = _readable(request, slug)
+    if not request.user.is_authenticated:
+        raise exceptions.NotAuthenticated
+    if not may(request.user, view.community, view.membership):
+        raise Http404
+    check_community_admin(request, view.community)
+    return view
+
+
+def organised_event(request: Request, pk: int) -> EventView:
+    """An event the requester organises (an admin token for its community when a token is used)."""
+    view = event_selectors.event_for_viewer(request.user, pk)
+    if not request.user.is_authenticated:
+        raise exceptions.NotAuthenticated
+    if not view.manager:
+        raise Http404
+    check_event_admin(request, view.event)
     return view
 
 
@@ -555,10 +580,9 @@ class PostListView(ListView):
     )
     def get(self, request: Request, slug: str, topic: int) -> Response:
         _view, found, moderator = _topic(request, slug, topic)
-        posts = found.posts.select_related("author")
-        if not moderator:
-            posts = posts.filter(status=PostVisibility.VISIBLE)
-        return self.page(request, posts, out.PostSerializer)
+        return self.page(
+            request, discussion_selectors.visible_posts(found, moderator=moderator), out.PostSerializer
+        )
 
     @extend_schema(
         operation_id="posts_reply",
@@ -724,15 +748,7 @@ class AttendeeListView(ListView):
         tags=["events"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        view = event_selectors.event_for_viewer(request.user, pk)
-        if not view.manager:
-            raise Http404
-        if view.event.community is not None:
-            check_community_admin(request, view.event.community)
-        elif _token(request) is not None:
-            raise exceptions.PermissionDenied(
-                _("Registrations of hub events are read in a signed-in browser.")
-            )
+        view = organised_event(request, pk)
         return self.page(request, event_selectors.registrations(view.event), out.AttendeeSerializer)
 
 
@@ -1065,13 +1081,7 @@ class SearchView(APIView):
 
 
 def _webhook_community(request: Request, slug: str) -> CommunityView:
-    view = _readable(request, slug)
-    if not request.user.is_authenticated:
-        raise exceptions.NotAuthenticated
-    if not webhook_policy.can_manage_webhooks(request.user, view.community, view.membership):
-        raise Http404
-    check_community_admin(request, view.community)
-    return view
+    return run_by(request, slug, webhook_policy.can_manage_webhooks)
 
 
 class WebhookListView(ListView):

@@ -57,15 +57,19 @@ def topic_for_viewer(view: CommunityView, pk: int, *, moderator: bool) -> Topic:
     return topic
 
 
+def visible_posts(topic: Topic, *, moderator: bool) -> QuerySet[Post]:
+    """A topic's posts in order, as the viewer may see them (moderators also see hidden ones)."""
+    posts = topic.posts.select_related("author").order_by("number")
+    return posts if moderator else posts.filter(status=Visibility.VISIBLE)
+
+
 def posts_page(topic: Topic, *, moderator: bool, number: int) -> Page[Post]:
     """One page of a topic's posts in order, with authors and the posts they reply to."""
     posts = (
-        topic.posts.select_related("author", "reply_to__author", "moderated_by")
+        visible_posts(topic, moderator=moderator)
+        .select_related("reply_to__author", "moderated_by")
         .prefetch_related("attachments")
-        .order_by("number")
     )
-    if not moderator:
-        posts = posts.filter(status=Visibility.VISIBLE)
     return Paginator(posts, POSTS_PER_PAGE).get_page(number)
 
 
