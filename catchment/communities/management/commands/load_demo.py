@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from catchment.accounts.demo import load_demo_hub
 from catchment.alliances.demo import load_demo_alliances
+from catchment.api.demo import load_demo_tokens
 from catchment.communities.demo import load_demo_communities
 from catchment.conversations.demo import load_demo_conversations
 from catchment.discussions.demo import load_demo_discussions
@@ -10,6 +11,7 @@ from catchment.insights.demo import load_demo_activity
 from catchment.library.demo import load_demo_library
 from catchment.newsletters.demo import load_demo_newsletters
 from catchment.search.services import rebuild as rebuild_search_index
+from catchment.webhooks.demo import load_demo_webhooks
 
 
 class Command(BaseCommand):
@@ -31,11 +33,13 @@ class Command(BaseCommand):
         # The alliance's platforms are new communities: give them their first conversations now, so that a
         # second run finds nothing left to do.
         topics += load_demo_discussions()
+        webhooks = load_demo_webhooks()
+        tokens = load_demo_tokens()
         rebuild_search_index()
         self.stdout.write(
             f"demo hub ready: {summary.members_created} new member(s), "
             f"{summary.organisations_created} new organisation(s), {communities} new communit(ies), "
             f"{topics} new topic(s), {conversations} new conversation(s), {newsletters} new newsletter(s), "
             f"{resources} new resource(s), {events} new event(s), {activity} reply(ies) of demo activity, "
-            f"{alliances} new learning alliance(s)"
+            f"{alliances} new learning alliance(s), {webhooks} new webhook(s), {tokens} new API token(s)"
         )
