@@ -22,13 +22,13 @@ def load_demo_webhooks() -> int:
     if Endpoint.objects.exists():
         return 0
     convenor = User.objects.filter(email=f"convenor@{DEMO_DOMAIN}").first()
+    if convenor is None:
+        return 0
     led = (
         Membership.objects.filter(user=convenor, role=Role.CONVENOR)
         .select_related("community")
         .order_by("pk")
         .first()
-        if convenor
-        else None
     )
     if led is None:
         return 0
