@@ -184,7 +184,7 @@ def _message(
         html = render_to_string("newsletters/email/newsletter.html", context)
         prefix = f"[{_('Test')}] " if test else ""
     message = EmailMultiAlternatives(
-        subject=f"{prefix}{edition.subject}",
+        subject=" ".join(f"{prefix}{edition.subject}".split()),  # a header: never a line break
         body=text,
         to=[user.email],
         headers={
@@ -267,7 +267,8 @@ def failed_retry(*, actor: Viewer, newsletter: Newsletter) -> int:
     again.update(status=DeliveryStatus.QUEUED, error="")
     count = Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.QUEUED).count()
     if count:
-        Newsletter.objects.filter(pk=newsletter.pk).update(status=Status.SENDING)
+        # The retry is this manager's decision: the task checks their standing when it runs.
+        Newsletter.objects.filter(pk=newsletter.pk).update(status=Status.SENDING, sent_by=actor)
         deliver.enqueue(newsletter.pk)
     return count
 
@@ -287,6 +288,14 @@ def deliver(newsletter_id: int) -> int:
         Newsletter.objects.select_related("community").prefetch_related("editions").get(pk=newsletter_id)
     )
     editions = {edition.language: edition for edition in newsletter.editions.all()}
+    sender = newsletter.sent_by
+    if sender is None or not sender.is_active or not _may_manage(sender, newsletter):
+        # The mail goes out in the sender's name: who was demoted, removed or deactivated since pressing
+        # "send" sends nothing. A current manager's "retry" sends it again under their name.
+        Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.FAILED, error=_("The sender may no longer send this newsletter.")
+        )
+        return 0
     sent = 0
     while True:
         # Someone who opted out after the newsletter was queued is not sent it.

@@ -50,6 +50,18 @@ def _check(actor: Viewer, community: Community) -> None:
         raise PermissionDenied
 
 
+def _vouched(endpoint: Endpoint) -> bool:
+    """Whether the person who set up (or last resumed) the endpoint may still manage the community's webhooks:
+    checked when each delivery runs, not only when the endpoint was made."""
+    person = endpoint.created_by
+    if person is None or not person.is_active:
+        return False
+    community = endpoint.community
+    return permissions.can_manage_webhooks(
+        person, community, community_policy.membership_of(person, community)
+    )
+
+
 def _clean_events(events: Iterable[str]) -> list[str]:
     chosen = sorted(set(events))
     allowed = set(WebhookEvent.values) - {WebhookEvent.PING}
@@ -108,6 +120,8 @@ def endpoint_update(
         endpoint.description = description.strip()[:200]
     if is_active is not None:
         endpoint.is_active = is_active
+    if is_active or url is not None:
+        endpoint.created_by = cast(User, actor)  # who resumes it or points it elsewhere now vouches for it
     if new_secret:
         endpoint.secret = secrets.token_hex(32)
     endpoint.save()
@@ -178,6 +192,16 @@ def deliver(delivery_id: int) -> str:
         if not delivery.endpoint.is_active:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
             delivery.last_error = _("The webhook was paused.")
+            delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
+            return str(delivery.status)
+        if not _vouched(delivery.endpoint):
+            # The community's activity leaves only while someone who runs it stands behind the address:
+            # the endpoint pauses until a convenor resumes it (and so vouches for it).
+            Endpoint.objects.filter(pk=delivery.endpoint_id).update(is_active=False)
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+            delivery.last_error = _(
+                "Paused: whoever set up this webhook no longer runs the community. A convenor can resume it."
+            )
             delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
             return str(delivery.status)
         # Claim the attempt before calling out, so a second worker on the same delivery finds it not due.
