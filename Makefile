@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PG_URL ?= postgres://postgres@127.0.0.1:5432/catchment
 
-.PHONY: install assets translations migrate demo run test test-postgres test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout backup restore
+.PHONY: install assets translations migrate demo run test test-postgres test-reliability test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout backup restore
 
 install: $(STAMP)
 
@@ -49,6 +49,17 @@ test: install assets translations
 
 test-postgres: install assets translations
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Fault runs with real processes (docs/operations.md, "Fault tolerance"): gunicorn on a scratch PostgreSQL
+# database and on SQLite, its workers and once its master killed with SIGKILL (and on PostgreSQL its database
+# connections ended) while members write; then every acknowledged write is checked. RELIABILITY_WRITES per engine.
+RELIABILITY_WRITES ?= 2000
+# Then the load-and-soak run (test_soak.py: 8 members reading, posting, registering and uploading without pause)
+# for RELIABILITY_SOAK_SECONDS; CI runs 60.
+RELIABILITY_SOAK_SECONDS ?= 900
+test-reliability: install translations
+	RELIABILITY_WRITES=$(RELIABILITY_WRITES) RELIABILITY_SOAK_SECONDS=$(RELIABILITY_SOAK_SECONDS) \
+		$(BIN)/pytest -n 0 -m reliability -s tests/reliability $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

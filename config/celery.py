@@ -29,4 +29,5 @@ app.conf.beat_schedule = {
     },
     "insights": {"task": "catchment.insights.services.compute_all", "schedule": crontab(hour=2, minute=30)},
     "webhook-retries": {"task": "catchment.webhooks.services.deliver_due", "schedule": crontab(minute="*")},
+    "mail-retries": {"task": "catchment.core.mail.deliver_due_mail", "schedule": crontab(minute="*")},
 }

@@ -8,6 +8,10 @@ from catchment.core import views as core_views
 handler400 = "catchment.core.views.bad_request"
 handler403 = "catchment.core.views.permission_denied"
 handler404 = "catchment.core.views.page_not_found"
+handler500 = "catchment.core.views.server_error"
+handler429 = (
+    "catchment.core.views.too_many_requests"  # allauth's rate limits (sign-in, sign-up, reset) answer with it
+)
 
 urlpatterns = [
     path("", community_views.home, name="home"),

@@ -49,6 +49,57 @@ def test_guessing_one_account_from_many_addresses_is_stopped(db):
     assert "_auth_user_id" not in final.session
 
 
+def test_a_forged_forwarded_for_header_does_not_buy_new_attempts(db):
+    """200 wrong passwords on one account from one client rotating X-Forwarded-For: the header is not trusted
+    (no proxy configured), so the address limit and the account limit both hold."""
+    UserFactory(email="target@example.org")
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    checked = 0
+    for attempt in range(200):
+        response = client.post(
+            reverse("account_login"),
+            {"login": "target@example.org", "password": f"guess-{attempt}"},
+            HTTP_X_FORWARDED_FOR=f"10.0.{attempt // 250}.{attempt % 250}",
+        )
+        checked += "password you specified are not correct" in response.content.decode()
+    # The account's budget: 5 wrong passwords in 5 minutes, then refused whatever the address.
+    assert checked == 5
+    right = client.post(
+        reverse("account_login"),
+        {"login": "target@example.org", "password": "correct-horse-battery"},
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert "_auth_user_id" not in client.session
+    assert right.status_code == 429 or "Too many failed login attempts" in right.content.decode()
+
+
+def test_the_api_counts_the_connection_address_unless_a_proxy_is_configured(db, settings, monkeypatch):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "anonymous": "3/min"}
+    )
+    spoofer = Client(REMOTE_ADDR="198.51.100.10")
+    statuses = [
+        spoofer.get("/api/v1/communities/", HTTP_X_FORWARDED_FOR=f"10.1.1.{n}").status_code for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    # Behind one trusted proxy, the address the proxy appended is the client's: two clients, two budgets.
+    monkeypatch.setattr(api_settings, "NUM_PROXIES", 1)
+    from django.core.cache import cache
+
+    cache.clear()
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    first = [
+        proxy.get("/api/v1/communities/", HTTP_X_FORWARDED_FOR="forged, 203.0.113.1").status_code
+        for _ in range(4)
+    ]
+    second = proxy.get("/api/v1/communities/", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code
+    assert first == [200, 200, 200, 429]
+    assert second == 200
+
+
 def _strip(html: bytes) -> str:
     import re
 

@@ -17,6 +17,8 @@ PAGES = [
     "/organisations/big/",
     "/members/target/",
     "/me/profile/",
+    "/me/data/",
+    "/me/delete/",
     "/accounts/login/",
     "/accounts/signup/",
 ]

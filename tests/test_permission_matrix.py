@@ -30,6 +30,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:profile": HIDDEN_FROM_ANONYMOUS,
     "accounts:avatar": HIDDEN_FROM_ANONYMOUS,
     "accounts:profile_edit": LOGIN_THEN_OK,
+    "accounts:data_export": LOGIN_THEN_OK,
+    "accounts:account_delete": LOGIN_THEN_OK,
     "accounts:organisations": ALL_OK,
     "accounts:organisation_create": LOGIN_THEN_OK,
     "accounts:organisation": ALL_OK,
@@ -60,6 +62,12 @@ EXPECTED_POST: dict[str, tuple[dict[str, str], dict[str, int]]] = {
         {"anonymous": 302, "member": 404, "org_admin": 404, "staff": 302},
     ),
     "accounts:profile_edit": ({}, {"anonymous": 302, "member": 200, "org_admin": 200, "staff": 200}),
+    # A member downloads only their own archive; a POST without the password erases nothing.
+    "accounts:data_export": ({}, {"anonymous": 302, "member": 200, "org_admin": 200, "staff": 200}),
+    "accounts:account_delete": (
+        {"confirmation": "not-the-password"},
+        {"anonymous": 302, "member": 200, "org_admin": 200, "staff": 200},
+    ),
 }
 
 OUR_NAMESPACES = ("", "accounts", "notifications", "search")

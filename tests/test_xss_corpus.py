@@ -95,7 +95,6 @@ NOT_FREE_TEXT = {
 # The search index is rebuilt from the filled rows after each fill, as the signals would keep it.
 SKIP_MODELS = {
     "core.OutboundMail",
-    "core.OutboundMail",
     "api.IdempotentRequest",
     "insights.Snapshot",
     "search.SearchDocument",

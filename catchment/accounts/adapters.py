@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from catchment.accounts.models import User
 from catchment.accounts.services import profile_ensure
-from catchment.core.mail import send_rendered_mail
+from catchment.core.mail import queue_mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -60,10 +60,11 @@ class AccountAdapter(DefaultAccountAdapter):
         for alternative in getattr(message, "alternatives", []):
             if alternative[1] == "text/html":
                 html_body = alternative[0]
-        send_rendered_mail.enqueue(
-            subject=message.subject,
-            body=message.body,
-            to=list(message.to),
-            from_email=message.from_email,
-            html_body=html_body,
-        )
+        for address in message.to:
+            queue_mail(
+                subject=message.subject,
+                body=message.body,
+                to=address,
+                from_email=message.from_email,
+                html_body=html_body,
+            )

@@ -188,3 +188,30 @@ class OrganisationAdminForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, max_length=2000)
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm erasure with the password, or (an account with no password) by typing the email address."""
+
+    confirmation = forms.CharField(max_length=254, strip=False)
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        field = self.fields["confirmation"]
+        if user.has_usable_password():
+            field.label = _("Your password")
+            field.widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        else:
+            field.label = _("Your email address")
+            field.help_text = _("Your account has no password: type its email address to confirm.")
+            field.widget = forms.EmailInput(attrs={"autocomplete": "off"})
+
+    def clean_confirmation(self) -> str:
+        value: str = self.cleaned_data["confirmation"]
+        if self.user.has_usable_password():
+            if not self.user.check_password(value):
+                raise ValidationError(_("That is not your password."), code="wrong")
+        elif value.strip().lower() != (self.user.email or "").strip().lower():
+            raise ValidationError(_("That is not your account's email address."), code="wrong")
+        return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
@@ -21,6 +22,7 @@ from catchment.accounts.permissions import (
     can_edit_profile,
     can_verify_organisation,
 )
+from catchment.core import uploads
 
 SUPPORTED_INTERFACE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -56,13 +58,18 @@ class ProfileChanges:
     remove_avatar: bool = False
 
 
-@transaction.atomic
 def profile_update(*, actor: Viewer, profile: Profile, changes: ProfileChanges) -> Profile:
-    """Save a member's profile, expertise, spoken languages and picture together."""
+    """Save a member's profile, expertise, spoken languages and picture together: all of it or, when the
+    picture cannot be stored (a full disk), none of it and no partly written file."""
     if not can_edit_profile(actor, profile):
         raise PermissionDenied
     if changes.language and changes.language not in SUPPORTED_INTERFACE_LANGUAGES:
         raise UnsupportedLanguage(changes.language)
+    with uploads.kept_only_on_success() as stored, transaction.atomic():
+        return _profile_update(profile, changes, stored)
+
+
+def _profile_update(profile: Profile, changes: ProfileChanges, stored: uploads.StoredFiles) -> Profile:
     user = profile.user
     user.display_name = changes.display_name.strip()
     user.timezone = changes.timezone
@@ -77,7 +84,10 @@ def profile_update(*, actor: Viewer, profile: Profile, changes: ProfileChanges) 
     profile.visibility = changes.visibility
     old_avatar_name = profile.avatar.name if profile.avatar else ""
     if changes.avatar is not None:
-        profile.avatar.save(f"{user.username}.jpg", changes.avatar, save=False)
+        # A random part in the name: a failed write can be cleaned up without touching the current picture.
+        profile.avatar.name = stored.save_as(
+            f"avatars/{user.username}-{secrets.token_hex(4)}.jpg", changes.avatar
+        )
     elif changes.remove_avatar:
         profile.avatar = None
     profile.save()

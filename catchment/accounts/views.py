@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import time
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,8 +22,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
-from catchment.accounts import selectors, services
+from catchment.accounts import erasure, export, selectors, services
 from catchment.accounts.forms import (
+    AccountDeleteForm,
     DirectoryFilterForm,
     LanguageForm,
     OrganisationAdminForm,
@@ -25,12 +32,13 @@ from catchment.accounts.forms import (
     ProfileForm,
 )
 from catchment.accounts.languages import spoken_language_name
-from catchment.accounts.models import OrganisationType
+from catchment.accounts.models import OrganisationType, User
 from catchment.accounts.permissions import (
     can_edit_organisation,
     can_verify_organisation,
     check_edit_organisation,
 )
+from catchment.core import audit
 from catchment.core.csvfiles import csv_response
 from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, serve_picture
@@ -311,3 +319,91 @@ def set_language(request: HttpRequest) -> HttpResponse:
         httponly=True,
     )
     return response
+
+
+# An archive is made at most once per this many seconds per account (it reads every table about the person).
+DATA_EXPORT_INTERVAL_SECONDS = 300
+# Wrong confirmations of "delete my account" allowed per account in DELETE_WINDOW_SECONDS.
+DELETE_ATTEMPTS = 5
+DELETE_WINDOW_SECONDS = 300
+
+
+def _export_wait(user_pk: int) -> int:
+    """Seconds before this account may make another archive (0: now, and the slot is taken)."""
+    key = f"data-export:{user_pk}"
+    interval = int(getattr(settings, "DATA_EXPORT_INTERVAL_SECONDS", DATA_EXPORT_INTERVAL_SECONDS))
+    if cache.add(key, time.time() + interval, interval):
+        return 0
+    until = cache.get(key) or time.time() + interval
+    return max(1, math.ceil(until - time.time()))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Download everything the hub holds about the signed-in person (GDPR Art. 15/20) as a zip."""
+    user = cast(User, request.user)
+    if request.method == "POST":
+        wait = _export_wait(user.pk)
+        if wait:
+            response = render(
+                request,
+                "accounts/data_export.html",
+                {"wait_minutes": max(1, math.ceil(wait / 60))},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            audit.event("ratelimit.hit", outcome="refused", retry_after=wait)
+            return _no_store(response)
+        archive = export.build_archive(user)
+        audit.event("account.exported", outcome="success", size=len(archive))
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{export.archive_name(user)}"'
+        return _no_store(response)
+    return _no_store(render(request, "accounts/data_export.html", {}))
+
+
+def _delete_failures_key(user_pk: int) -> str:
+    return f"account-delete-failures:{user_pk}"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Erase the signed-in person's account after they confirm (GDPR Art. 17)."""
+    user = cast(User, request.user)
+    handover = erasure.communities_needing_handover(user)
+    form = AccountDeleteForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        failures_key = _delete_failures_key(user.pk)
+        if (cache.get(failures_key) or 0) >= DELETE_ATTEMPTS:
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = str(DELETE_WINDOW_SECONDS)
+            audit.event("ratelimit.hit", outcome="refused", retry_after=DELETE_WINDOW_SECONDS)
+            return _no_store(response)
+        if form.is_valid():
+            try:
+                erasure.account_erase(actor=user, user=user)
+            except erasure.ErasureRefused as error:
+                audit.event("account.erased", outcome="refused")
+                messages.error(request, str(error))
+            else:
+                audit.event("account.erased", outcome="success", user=user)
+                logout(request)
+                messages.success(
+                    request,
+                    _("Your account has been deleted. Your contributions stay, shown as by a former member."),
+                )
+                return redirect("home")
+        else:
+            if not cache.add(failures_key, 1, DELETE_WINDOW_SECONDS):
+                try:
+                    cache.incr(failures_key)
+                except ValueError:  # expired in between
+                    cache.add(failures_key, 1, DELETE_WINDOW_SECONDS)
+    return _no_store(render(request, "accounts/account_delete.html", {"form": form, "handover": handover}))

@@ -17,6 +17,10 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from catchment.core import audit
+
+AUDITED = {401: "access.denied", 403: "access.denied", 429: "ratelimit.hit"}
+
 
 class Rejected(exceptions.APIException):
     """A request the domain refused (already registered, registration closed, …); the message says why."""
@@ -33,6 +37,14 @@ class Conflict(exceptions.APIException):
 class Unprocessable(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "unprocessable"
+
+
+class InsufficientStorage(exceptions.APIException):
+    """The file store has no room (a full disk): nothing was saved; the client may try again later."""
+
+    status_code = status.HTTP_507_INSUFFICIENT_STORAGE
+    default_code = "insufficient_storage"
+    wait = 30  # DRF's handler turns this into Retry-After
 
 
 def _flatten(detail: Any) -> list[str]:
@@ -79,6 +91,8 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
+    if response.status_code in AUDITED:
+        audit.event(AUDITED[response.status_code], outcome="refused", status=response.status_code)
     if isinstance(exc, exceptions.ValidationError):
         fields = _fields(exc.detail)
         messages = _flatten(exc.detail)

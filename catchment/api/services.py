@@ -17,6 +17,7 @@ from catchment.api import permissions, tokens
 from catchment.api.models import AccessToken, TokenScope
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community
+from catchment.core import audit
 
 MAX_TOKENS = 50
 
@@ -71,6 +72,7 @@ def token_create(
         key_hash=tokens.digest(raw),
         expires_at=expires_at,
     )
+    audit.event("token.created", outcome="success", user=actor, token=token.pk, scope=scope)
     return token, raw
 
 
@@ -82,9 +84,12 @@ def token_revoke(*, actor: Viewer, token: AccessToken) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.event("token.revoked", outcome="success", user=actor, token=token.pk)
     return token
 
 
 def tokens_revoke_all(*, user: User) -> int:
     """Revoke every token of an account (on password change or erasure)."""
-    return AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.event("token.revoked_all", outcome="success", user=user, count=revoked)
+    return revoked

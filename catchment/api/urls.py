@@ -23,7 +23,11 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", web.guide, name="docs"),
-    path("docs/explorer/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="explorer"),
+    path(
+        "docs/explorer/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/explorer.html"),
+        name="explorer",
+    ),
     path("me/", views.MeView.as_view(), name="me"),
     path("tokens/", views.TokenListView.as_view(), name="tokens"),
     path("tokens/<id:pk>/", views.TokenDetailView.as_view(), name="token"),

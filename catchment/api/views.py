@@ -28,7 +28,7 @@ from catchment.alliances import selectors as alliance_selectors
 from catchment.api import selectors
 from catchment.api import serializers as out
 from catchment.api import services as token_services
-from catchment.api.errors import Rejected
+from catchment.api.errors import InsufficientStorage, Rejected
 from catchment.api.idempotency import idempotent
 from catchment.api.models import AccessToken
 from catchment.api.pagination import CursorPage
@@ -37,6 +37,8 @@ from catchment.communities import selectors as community_selectors
 from catchment.communities import services as community_services
 from catchment.communities.models import Community, Membership, Role, Visibility
 from catchment.communities.selectors import CatalogueFilters, CommunityView
+from catchment.core import limits
+from catchment.core.uploads import StorageUnavailable
 from catchment.discussions import permissions as discussion_policy
 from catchment.discussions import selectors as discussion_selectors
 from catchment.discussions import services as discussion_services
@@ -73,10 +75,15 @@ LANGUAGES = ("en", "es", "fr", "ru")
 
 @contextlib.contextmanager
 def refused_as_400() -> Iterator[None]:
-    """A service's translated refusal becomes a 400 with its message."""
+    """A service's translated refusal becomes a 400 with its message; a rate limit, a 429 with Retry-After."""
     try:
         yield
     except DOMAIN_ERRORS as error:
+        wait = limits.retry_after(error)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait, detail=str(error)) from error
+        if isinstance(error.__cause__, StorageUnavailable):
+            raise InsufficientStorage(str(error)) from error
         raise Rejected(str(error)) from error
 
 

@@ -43,7 +43,8 @@ from catchment.communities.models import (
     Stage,
     charter_section_label,
 )
-from catchment.core import interactions
+from catchment.core import audit, interactions, limits, uploads
+from catchment.core.limits import limited
 from catchment.core.models import Verb
 from catchment.webhooks import services as webhooks
 from catchment.webhooks.models import WebhookEvent
@@ -309,8 +310,19 @@ def membership_change_role(*, actor: Viewer, community: Community, user: User, r
     if not permissions.can_assign_role(
         actor, community, _membership(actor, community), Role(target.role), role
     ):
+        audit.event(
+            "community.role_changed", outcome="denied", community=community.slug, target=user.pk, role=role
+        )
         raise PermissionDenied
     changed = target.role != role
+    audit.event(
+        "community.role_changed",
+        outcome="success",
+        community=community.slug,
+        target=user.pk,
+        role=role,
+        before=target.role,
+    )
     target.role = role
     target.save(update_fields=["role"])
     moderators_community_sync(user=user)
@@ -330,6 +342,9 @@ def membership_remove(*, actor: Viewer, community: Community, user: User, ban: b
     target = _target(community, user)
     if not permissions.can_remove_member(actor, community, actor_membership, Role(target.role)):
         raise CommunityError(_("Only someone with a higher role can remove this person."))
+    audit.event(
+        "community.member_removed", outcome="success", community=community.slug, target=user.pk, ban=ban
+    )
     if ban:
         target.status = MembershipStatus.BANNED
         target.role = Role.MEMBER
@@ -355,6 +370,13 @@ def convenorship_hand_over(*, actor: Viewer, community: Community, to_user: User
         actor_membership.save(update_fields=["role"])
     successor.role = Role.CONVENOR
     successor.save(update_fields=["role"])
+    audit.event(
+        "community.role_changed",
+        outcome="success",
+        community=community.slug,
+        target=to_user.pk,
+        role=Role.CONVENOR,
+    )
     moderators_community_sync(user=to_user)
     notifications.role_changed(successor)
 
@@ -520,13 +542,19 @@ def invitation_create(
             _("An invitation to %(email)s is already waiting. Withdraw it first to send a new one.")
             % {"email": address}
         )
-    sent_today = Invitation.objects.filter(
-        invited_by_id=actor.pk, created_at__gt=now - datetime.timedelta(days=1)
-    ).count()
-    if sent_today >= settings.INVITATIONS_PER_DAY:
-        raise CommunityError(
-            _("You have sent %(count)d invitations today, the daily limit. Try again tomorrow.")
-            % {"count": sent_today}
+    # Invitations are mail to addresses that never asked for it: a day's budget per person, smaller while the
+    # inviting account is new (it could be a convenor's stolen or freshly made account).
+    day = datetime.timedelta(days=1)
+    new_account = cast(User, actor).date_joined > now - datetime.timedelta(days=settings.NEW_ACCOUNT_DAYS)
+    budget = settings.NEW_ACCOUNT_INVITATIONS_PER_DAY if new_account else settings.INVITATIONS_PER_DAY
+    sent_today = limits.latest(Invitation.objects.filter(invited_by_id=actor.pk), budget, day)
+    if len(sent_today) >= budget:
+        raise limited(
+            CommunityError(
+                _("You have sent %(count)d invitations today, the daily limit. Try again tomorrow.")
+                % {"count": len(sent_today)}
+            ),
+            sent_today[-1] + day,
         )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -651,19 +679,22 @@ def _require_edit(actor: Viewer, community: Community) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
 def community_cover_set(*, actor: Viewer, community: Community, picture: ContentFile[bytes] | None) -> None:
-    """Replace (or, with None, remove) the cover picture; the old file is deleted after the commit."""
-    _require_edit(actor, community)
-    old_name = community.cover.name if community.cover else ""
-    if picture is None:
-        community.cover = None
-    else:
-        community.cover.save(f"{community.slug}-{secrets.token_hex(4)}.jpg", picture, save=False)
-    community.save(update_fields=["cover", "updated_at"])
-    if old_name:
-        storage = community.cover.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+    """Replace (or, with None, remove) the cover picture; the old file is deleted after the commit. When the
+    new file cannot be stored (a full disk), nothing changes and no partly written file is left."""
+    with uploads.kept_only_on_success() as stored, transaction.atomic():
+        _require_edit(actor, community)
+        old_name = community.cover.name if community.cover else ""
+        if picture is None:
+            community.cover = None
+        else:
+            community.cover.name = stored.save_as(
+                f"covers/{community.slug}-{secrets.token_hex(4)}.jpg", picture
+            )
+        community.save(update_fields=["cover", "updated_at"])
+        if old_name:
+            storage = community.cover.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic

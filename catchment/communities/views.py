@@ -54,7 +54,7 @@ from catchment.communities.models import (
     Stage,
     charter_section_label,
 )
-from catchment.core import pagecache
+from catchment.core import limits, pagecache
 from catchment.core.csvfiles import csv_response
 from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, safe_next, serve_picture
@@ -532,6 +532,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     community = view.community
     form = InvitationForm(posted(request), initial={"language": get_language(), "role": Role.MEMBER})
+    refusal = None
     if request.method == "POST" and form.is_valid():
         sent, refused = [], []
         for address in form.cleaned_data["emails"]:
@@ -546,6 +547,9 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except services.CommunityError as error:
                 refused.append(str(error))
+                if limits.retry_after(error):
+                    refusal = error  # the day's budget is spent: the other addresses would be refused alike
+                    break
             except PermissionDenied:
                 refused.append(_("You cannot invite people to this community."))
             else:
@@ -560,17 +564,20 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, problem)
         if not refused:
             return redirect("communities:invitations", slug=slug)
-    return render(
-        request,
-        "communities/invitations.html",
-        {
-            "view": view,
-            "community": community,
-            "form": form,
-            "waiting": list(selectors.waiting_invitations(community)),
-            "recent": selectors.recent_invitations(community),
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        },
+    return limits.answer(
+        render(
+            request,
+            "communities/invitations.html",
+            {
+                "view": view,
+                "community": community,
+                "form": form,
+                "waiting": list(selectors.waiting_invitations(community)),
+                "recent": selectors.recent_invitations(community),
+                "valid_days": settings.INVITATION_VALID_DAYS,
+            },
+        ),
+        refusal,
     )
 
 

@@ -29,6 +29,8 @@ from catchment.conversations.models import (
     ReportReason,
     Resolution,
 )
+from catchment.core import limits
+from catchment.core.limits import limited
 from catchment.core.mail import Recipient, mail_in_language
 from catchment.core.markdown import link_count, message_text
 from catchment.notifications import services as notifications
@@ -58,23 +60,26 @@ def _check_new_account(actor: User, text: str, starting: bool) -> None:
             )
             % {"limit": settings.NEW_ACCOUNT_LINKS_PER_POST, "count": links}
         )
-    hour_ago = now - datetime.timedelta(hours=1)
+    hour = datetime.timedelta(hours=1)
     if starting:
-        started = Conversation.objects.filter(started_by=actor, created_at__gt=hour_ago).count()
-        if started >= settings.NEW_ACCOUNT_CONVERSATIONS_PER_HOUR:
-            raise ConversationError(
-                _(
-                    "While your account is new, you can start %(limit)d conversations an hour. "
-                    "Please try again later."
-                )
-                % {"limit": settings.NEW_ACCOUNT_CONVERSATIONS_PER_HOUR}
-            )
-    sent = Message.objects.filter(author=actor, created_at__gt=hour_ago).count()
-    if sent >= settings.NEW_ACCOUNT_POSTS_PER_HOUR:
-        raise ConversationError(
-            _("While your account is new, you can post %(limit)d messages an hour. Please try again later.")
-            % {"limit": settings.NEW_ACCOUNT_POSTS_PER_HOUR}
+        started = limits.latest(
+            Conversation.objects.filter(started_by=actor), settings.NEW_ACCOUNT_CONVERSATIONS_PER_HOUR, hour
         )
+        if len(started) >= settings.NEW_ACCOUNT_CONVERSATIONS_PER_HOUR:
+            raise limited(
+                ConversationError(
+                    _(
+                        "While your account is new, you can start %(limit)d conversations an hour. "
+                        "Please try again later."
+                    )
+                    % {"limit": settings.NEW_ACCOUNT_CONVERSATIONS_PER_HOUR}
+                ),
+                started[-1] + hour,
+            )
+    limits.new_account_pace(
+        limits.latest(Message.objects.filter(author=actor), settings.NEW_ACCOUNT_POSTS_PER_HOUR, hour),
+        ConversationError,
+    )
 
 
 def _check_reachable(actor: Viewer, people: Sequence[User]) -> None:

@@ -27,6 +27,7 @@ from catchment.conversations.forms import (
 )
 from catchment.conversations.models import Message
 from catchment.conversations.selectors import ConversationView
+from catchment.core import limits
 from catchment.core.paging import page_number, query_text
 from catchment.core.views import posted, safe_next
 
@@ -55,6 +56,7 @@ def _people(handles: list[str]) -> tuple[list[User], list[str]]:
 def start(request: HttpRequest) -> HttpResponse:
     wanted = query_text(request, "to", 200)
     form = StartForm(posted(request), initial={"to": wanted})
+    refusal = None
     if request.method == "POST" and form.is_valid():
         people, unknown = _people(form.cleaned_data["to"])
         if unknown:
@@ -71,9 +73,13 @@ def start(request: HttpRequest) -> HttpResponse:
                 )
             except services.ConversationError as error:
                 form.add_error(None, str(error))
+                refusal = error
             else:
                 return redirect(_detail_url(conversation.pk))
-    return render(request, "conversations/start.html", {"form": form}, status=400 if form.errors else 200)
+    return limits.answer(
+        render(request, "conversations/start.html", {"form": form}, status=400 if form.errors else 200),
+        refusal,
+    )
 
 
 def _page(
@@ -131,6 +137,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.conversation_for_viewer(request.user, pk)
     form = ReplyForm(request.POST)
+    refusal = None
     if form.is_valid():
         try:
             message = services.message_send(
@@ -138,9 +145,10 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ConversationError as error:
             form.add_error(None, str(error))
+            refusal = error
         else:
             return redirect(_detail_url(pk, f"message-{message.pk}"))
-    return _page(request, view, form, status=400)
+    return limits.answer(_page(request, view, form, status=400), refusal)
 
 
 @login_required

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from catchment.core import pagecache
+        from catchment.core import audit, pagecache
 
         pagecache.connect()
+        audit.connect()

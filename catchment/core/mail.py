@@ -1,53 +1,151 @@
-"""Sending already-rendered mail through the task queue (rendering happens in the recipient's language)."""
+"""Mail: rendered in the recipient's language, written to the outbox with the change that causes it, sent by
+the task queue once that change commits, and tried again after a failure (reliability.md #28)."""
 
 from __future__ import annotations
 
+import datetime
+import logging
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from catchment.core.tasks import task
 
+if TYPE_CHECKING:
+    from catchment.core.models import OutboundMail
 
-@task
-def send_rendered_mail(
-    *, subject: str, body: str, to: list[str], from_email: str | None = None, html_body: str | None = None
-) -> None:
-    """Send one message whose text was rendered before it was queued."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
-    if html_body:
-        message.attach_alternative(html_body, "text/html")
-    message.send()
+logger = logging.getLogger(__name__)
 
 
-@task
-def send_mail_once(
-    *, key: str, subject: str, body: str, to: list[str], attachments: list[tuple[str, str, str]] | None = None
-) -> bool:
-    """Send a rendered message unless one with this key was already sent; attachments are (file name, text,
-    MIME type). A failed send releases the claim so that a retry can try again."""
-    from catchment.core.models import MailClaim
+# After a failed send, the next attempts wait this long (then the message is given up and logged): an SMTP
+# outage of up to a day loses nothing.
+RETRY_DELAYS = (60, 300, 1800, 7200, 43200, 86400)
+KEEP_SENT_DAYS = 7  # sent messages are kept a week (for support questions), then deleted
+
+
+def queue_mail(
+    *,
+    subject: str,
+    body: str,
+    to: str,
+    key: str = "",
+    from_email: str | None = None,
+    html_body: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    attachments: Iterable[tuple[str, str, str]] = (),
+    deliver: bool = True,
+) -> int | None:
+    """Put one rendered message in the outbox, inside the caller's transaction, and have it sent once that
+    commits (`deliver=False`: a background job that sends it itself with `deliver_now`). With a `key`, a
+    message already queued under it is not queued again (None). Returns the outbox row's id."""
+    from catchment.core.models import OutboundMail
 
     try:
         with transaction.atomic():
-            MailClaim.objects.create(key=key[:200])
+            mail = OutboundMail.objects.create(
+                key=(key or f"once:{uuid.uuid4().hex}")[:200],
+                to=to,
+                from_email=from_email or "",
+                subject=" ".join(subject.split())[:300],
+                body=body,
+                html_body=html_body or "",
+                headers=dict(headers or {}),
+                attachments=[list(item) for item in attachments],
+                next_attempt_at=timezone.now(),
+            )
     except IntegrityError:
-        return False
-    message = EmailMessage(subject=subject, body=body, to=to)
-    for name, content, mimetype in attachments or []:
+        return None
+    if deliver:
+        deliver_mail.enqueue(mail.pk)
+    return mail.pk
+
+
+def _send(mail: OutboundMail) -> None:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body,
+        to=[mail.to],
+        from_email=mail.from_email or None,
+        headers=mail.headers or None,
+    )
+    if mail.html_body:
+        message.attach_alternative(mail.html_body, "text/html")
+    for name, content, mimetype in mail.attachments:
         message.attach(name, content, mimetype)
+    message.send()
+
+
+def _attempt(pk: int) -> bool:
+    """Send one due message unless another worker holds it or it went already; True when it went now."""
+    from catchment.core.models import OutboundMail
+
+    now = timezone.now()
+    with transaction.atomic():
+        # Claimed under a row lock (PostgreSQL) or the write lock (SQLite) and pushed into the future before
+        # the send, so two workers never send it at once; a crash after the SMTP server accepted it but before
+        # it is marked sent sends it once more when it falls due (at least once, never lost).
+        mail = (
+            OutboundMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, sent_at__isnull=True, next_attempt_at__lte=now)
+            .first()
+        )
+        if mail is None:
+            return False
+        delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS) - 1)]
+        claimed = OutboundMail.objects.filter(pk=pk, sent_at__isnull=True, attempts=mail.attempts).update(
+            attempts=mail.attempts + 1, next_attempt_at=now + datetime.timedelta(seconds=delay)
+        )
+        if not claimed:  # another worker took it between the read and the write (SQLite has no row locks)
+            return False
     try:
-        message.send()
-    except Exception:
-        MailClaim.objects.filter(key=key[:200]).delete()
-        raise
+        _send(mail)
+    except Exception as error:  # an SMTP outage, a refused address: try again later, never drop it
+        gave_up = mail.attempts + 1 >= len(RETRY_DELAYS)
+        OutboundMail.objects.filter(pk=pk).update(
+            last_error=f"{type(error).__name__}: {error}"[:300],
+            next_attempt_at=now + datetime.timedelta(days=3650) if gave_up else F("next_attempt_at"),
+        )
+        (logger.error if gave_up else logger.warning)(
+            "mail %s not sent (attempt %d): %s", mail.pk, mail.attempts + 1, type(error).__name__
+        )
+        return False
+    OutboundMail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
     return True
+
+
+def deliver_now(pk: int | None) -> bool:
+    """Send one queued message at once (from a background job that queued it with `deliver=False`)."""
+    return pk is not None and _attempt(pk)
+
+
+@task
+def deliver_mail(pk: int) -> bool:
+    """Send one queued message (scheduled when its transaction commits)."""
+    return _attempt(pk)
+
+
+@task
+def deliver_due_mail(limit: int = 500) -> int:
+    """Send what is due again after a failure or a crash, and forget messages sent over a week ago; run every
+    minute by Celery beat, or by `manage.py send_mail_queue` from cron in the embedded setup."""
+    from catchment.core.models import OutboundMail
+
+    now = timezone.now()
+    OutboundMail.objects.filter(sent_at__lt=now - datetime.timedelta(days=KEEP_SENT_DAYS)).delete()
+    due = list(
+        OutboundMail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in due if _attempt(pk))
 
 
 @dataclass(frozen=True)
@@ -71,7 +169,7 @@ def mail_in_language(recipients: Iterable[Recipient], template: str, context: Ma
             continue
         seen.add(address.lower())
         subject, body = render_in_language(template, context, recipient.language)
-        send_rendered_mail.enqueue(subject=subject, body=body, to=[address])
+        queue_mail(subject=subject, body=body, to=address)
         queued += 1
     return queued
 

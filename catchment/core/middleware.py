@@ -1,8 +1,10 @@
-"""Per-request middleware: the signed-in user's language and time zone, and conditional GET."""
+"""Per-request middleware: the signed-in user's language and time zone, conditional GET, private answers,
+and outage answers (503/507) instead of tracebacks."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -11,10 +13,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware import http
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+logger = logging.getLogger(__name__)
 CSRF_TOKEN_VALUE = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+')
 
 
@@ -66,7 +69,8 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
 class PrivateResponsesMiddleware:
     """Nothing answered to a signed-in person or to a request carrying credentials is kept by a shared cache:
     such responses are marked `Cache-Control: private` and vary on the credentials (a proxy must never serve
-    one token holder's answer to another)."""
+    one token holder's answer to another). No error answer is kept by any cache: a 404 is cacheable by default
+    (RFC 9111), and a page that is missing or refused now may exist or be allowed a minute later."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -78,4 +82,28 @@ class PrivateResponsesMiddleware:
         if has_credentials or (user is not None and user.is_authenticated):
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie", "Authorization") if has_credentials else ("Cookie",))
+        if response.status_code >= 400:
+            add_never_cache_headers(response)
         return response
+
+
+class OutageMiddleware:
+    """A view that fails because the database went away (or timed out, or SQLite found its disk full) or
+    because the file store has no room answers a translated 503 or 507 page with Retry-After, never a
+    traceback, even with DEBUG on. Failures outside views reach handler500 (core.views.server_error),
+    which gives the same answers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from catchment.core import views
+
+        kind = views.outage(exception)
+        if kind is None:
+            return None
+        logger.error("%s unavailable answering %s %s", kind, request.method, request.path, exc_info=exception)
+        return views.outage_response(request, kind)

@@ -1,4 +1,4 @@
-"""Abstract bases shared by every app; core holds no domain tables, only the mail claims and the
+"""Abstract bases shared by every app; core holds no domain tables, only the mail outbox and the
 interaction log below."""
 
 from django.conf import settings
@@ -15,12 +15,28 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class MailClaim(models.Model):
-    """A mail that has been (or is being) sent, by key: claimed before sending, so a retried task that
-    would send the same mail again finds the claim and stops."""
+class OutboundMail(models.Model):
+    """One message waiting to go out, or gone (the outbox, catchment/core/mail.py). Written in the same transaction
+    as the change that causes it, so a rolled-back change sends nothing and a committed one is never forgotten;
+    a send that fails is tried again later; a `key` makes the same message (a digest for a period, an event
+    reminder) go out at most once however often the job that makes it runs."""
 
     key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField(max_length=254, db_index=True)
+    from_email = models.CharField(max_length=300, blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(max_length=200_000)
+    html_body = models.TextField(max_length=500_000, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # [file name, text, MIME type]
     created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="core_outbox_due")]
 
     def __str__(self) -> str:
         return self.key

@@ -29,8 +29,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -304,15 +304,15 @@ class StoredFiles:
     names: list[str] = field(default_factory=list)
 
     def save(self, prefix: str, checked: CheckedFile) -> str:
-        try:
-            name = default_storage.save(
-                storage_name(prefix, checked.type.extension), ContentFile(checked.data)
-            )
-        except OSError as exc:
-            logger.warning("could not store an upload under %s: %s", prefix, exc)
-            raise StorageUnavailable(str(exc)) from exc
+        name = store(default_storage, storage_name(prefix, checked.type.extension), ContentFile(checked.data))
         self.names.append(name)
         return name
+
+    def save_as(self, name: str, content: File[bytes]) -> str:
+        """Store `content` under `name` (which holds a random part, see store()); removed if the change fails."""
+        saved = store(default_storage, name, content)
+        self.names.append(saved)
+        return saved
 
     def discard(self) -> None:
         for name in self.names:
@@ -320,10 +320,22 @@ class StoredFiles:
         self.names.clear()
 
 
-def delete_quietly(name: str) -> None:
+def store(storage: Storage, name: str, content: File[bytes]) -> str:
+    """Write `content` under `name`, which must hold a random part (storage_name() or a token), so no other
+    upload has it. When the write fails (a full disk, a failing bucket) whatever was partly written under
+    that name is removed, and StorageUnavailable is raised."""
+    try:
+        return storage.save(name, content)
+    except OSError as exc:
+        logger.warning("could not store %s: %s", name, exc)
+        delete_quietly(name, storage)
+        raise StorageUnavailable(str(exc)) from exc
+
+
+def delete_quietly(name: str, storage: Storage | None = None) -> None:
     """Remove a stored file; a failure is logged for the operator, never shown to the person."""
     try:
-        default_storage.delete(name)
+        (storage or default_storage).delete(name)
     except OSError:
         logger.exception("could not remove the stored file %s", name)
 

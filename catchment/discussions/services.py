@@ -19,7 +19,8 @@ from catchment.accounts.models import User
 from catchment.accounts.permissions import Viewer
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
-from catchment.core import interactions, uploads
+from catchment.core import interactions, limits, uploads
+from catchment.core.limits import limited
 from catchment.core.markdown import link_count, message_text
 from catchment.core.models import Verb
 from catchment.discussions import permissions
@@ -56,9 +57,12 @@ def _moderator(actor: Viewer, community: Community) -> bool:
 SLOW_MODE_CHOICES = (0, 60, 600, 3600)
 
 
-def _check_limits(actor: Viewer, text: str, moderator: bool, topic: Topic | None = None) -> None:
-    """New accounts post a few messages an hour with a few links each; slow mode spaces out replies.
-    Moderators are not limited."""
+def _check_limits(
+    actor: Viewer, text: str, moderator: bool, topic: Topic | None = None, *, starting: bool = False
+) -> None:
+    """New accounts start a few topics a day and post a few messages an hour, with a few links each and a pause
+    between two messages; slow mode spaces out replies. A limit says when it lifts (Retry-After). Moderators are
+    not limited."""
     if moderator:
         return
     user = cast(User, actor)
@@ -72,20 +76,42 @@ def _check_limits(actor: Viewer, text: str, moderator: bool, topic: Topic | None
                 )
                 % {"limit": settings.NEW_ACCOUNT_LINKS_PER_POST, "count": links}
             )
-        recent = Post.objects.filter(author=user, created_at__gt=now - datetime.timedelta(hours=1)).count()
-        if recent >= settings.NEW_ACCOUNT_POSTS_PER_HOUR:
-            raise DiscussionError(
-                _(
-                    "While your account is new, you can post %(limit)d messages an hour. Please try again later."
-                )
-                % {"limit": settings.NEW_ACCOUNT_POSTS_PER_HOUR}
+        if starting:
+            day = datetime.timedelta(days=1)
+            started = limits.latest(
+                Topic.objects.filter(author=user), settings.NEW_ACCOUNT_TOPICS_PER_DAY, day
             )
+            if len(started) >= settings.NEW_ACCOUNT_TOPICS_PER_DAY:
+                raise limited(
+                    DiscussionError(
+                        _(
+                            "While your account is new, you can start %(limit)d topics a day. "
+                            "You can start the next one tomorrow; you can reply to topics meanwhile."
+                        )
+                        % {"limit": settings.NEW_ACCOUNT_TOPICS_PER_DAY}
+                    ),
+                    started[-1] + day,
+                )
+        hour = datetime.timedelta(hours=1)
+        limits.new_account_pace(
+            limits.latest(Post.objects.filter(author=user), settings.NEW_ACCOUNT_POSTS_PER_HOUR, hour),
+            DiscussionError,
+        )
     if topic is not None and topic.slow_mode_seconds:
-        since = now - datetime.timedelta(seconds=topic.slow_mode_seconds)
-        if Post.objects.filter(topic=topic, author=user, created_at__gt=since).exists():
-            raise DiscussionError(
-                _("This topic is in slow mode: one message every %(minutes)d minutes per person.")
-                % {"minutes": max(1, topic.slow_mode_seconds // 60)}
+        slow = datetime.timedelta(seconds=topic.slow_mode_seconds)
+        last = (
+            Post.objects.filter(topic=topic, author=user, created_at__gt=now - slow)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last is not None:
+            raise limited(
+                DiscussionError(
+                    _("This topic is in slow mode: one message every %(minutes)d minutes per person.")
+                    % {"minutes": max(1, topic.slow_mode_seconds // 60)}
+                ),
+                last + slow,
             )
 
 
@@ -161,7 +187,7 @@ def topic_create(
         if not title:
             raise DiscussionError(_("Give the topic a title."))
         text = _clean_body(body)
-        _check_limits(actor, text, _moderator(actor, community))
+        _check_limits(actor, text, _moderator(actor, community), starting=True)
         checked = _check_files(files)
         now = timezone.now()
         topic = Topic.objects.create(

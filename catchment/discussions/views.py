@@ -18,7 +18,7 @@ from catchment.accounts.languages import SPOKEN_LANGUAGE_CODES
 from catchment.communities import selectors as community_selectors
 from catchment.communities.models import Community
 from catchment.communities.selectors import CommunityView
-from catchment.core import pagecache
+from catchment.core import limits, pagecache
 from catchment.core.paging import page_number
 from catchment.core.views import posted, serve_download
 from catchment.discussions import permissions, selectors, services
@@ -102,6 +102,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
             "language": language if language in SPOKEN_LANGUAGE_CODES else "en",
         },
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.topic_create(
@@ -115,11 +116,15 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.DiscussionError as error:
             form.add_error(None, str(error))
+            refusal = error
         else:
             return redirect(_topic_url(topic))
     _ask_to_reattach(form)
-    return render(
-        request, "discussions/topic_form.html", {"view": view, "community": view.community, "form": form}
+    return limits.answer(
+        render(
+            request, "discussions/topic_form.html", {"view": view, "community": view.community, "form": form}
+        ),
+        refusal,
     )
 
 
@@ -199,6 +204,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     view, moderator = _community(request, slug)
     found = selectors.topic_for_viewer(view, pk, moderator=moderator)
     form = ReplyForm(request.POST, request.FILES)
+    refusal = None
     if form.is_valid():
         target = None
         if form.cleaned_data["reply_to"]:
@@ -213,6 +219,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except services.DiscussionError as error:
             form.add_error(None, str(error))
+            refusal = error
         except PermissionDenied:
             form.add_error(None, _("You cannot reply in this community."))
         else:
@@ -221,7 +228,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _ask_to_reattach(form)
     # Show the topic again, at its last page, with the reply form holding what was written.
     page = selectors.posts_page(found, moderator=moderator, number=10**6)
-    return _topic_page(request, view, moderator, found, page, form, status=400)
+    return limits.answer(_topic_page(request, view, moderator, found, page, form, status=400), refusal)
 
 
 @login_required

@@ -22,7 +22,7 @@ from catchment.accounts.permissions import Viewer, is_member
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
 from catchment.core import interactions
-from catchment.core.mail import render_in_language, send_mail_once
+from catchment.core.mail import queue_mail, render_in_language
 from catchment.core.models import Verb
 from catchment.core.tasks import task
 from catchment.events import attendance, permissions, seating
@@ -463,7 +463,7 @@ def _mail(registration: Registration, template: str) -> None:
             [event], name=event.title, with_join_link=registered, cancel=template == "cancelled"
         ).decode()
         attachments.append(("event.ics", ics, "text/calendar"))
-    send_mail_once.enqueue(key=key, subject=subject, body=body, to=[user.email], attachments=attachments)
+    queue_mail(key=key, subject=subject, body=body, to=user.email, attachments=attachments)
 
 
 def _when_for(event: Event, user: User) -> str:

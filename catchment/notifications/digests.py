@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils import timezone
 from catchment.accounts.models import User
 from catchment.accounts.selectors import mail_recipients_q
 from catchment.communities.models import Community, Membership, MembershipStatus
-from catchment.core.mail import render_in_language
+from catchment.core.mail import deliver_now, queue_mail, render_in_language
 from catchment.core.tasks import task
 from catchment.discussions.models import Topic, Visibility
 from catchment.notifications.models import DigestLog, DigestSetting, Frequency, Level, Subscription
@@ -102,13 +101,6 @@ def send_digest(user: User, frequency: str, now: datetime.datetime) -> bool:
     communities = digest_for(user, since)
     if not communities:
         return False
-    try:
-        with transaction.atomic():
-            log = DigestLog.objects.create(
-                user=user, period=key, topics=sum(len(c.topics) for c in communities)
-            )
-    except IntegrityError:
-        return False  # this period was already sent (a retried or repeated run)
     site = settings.SITE_URL
     unsubscribe = site + reverse("notifications:digest_unsubscribe", kwargs={"token": digest_token(user.pk)})
     subject, body = render_in_language(
@@ -138,20 +130,25 @@ def send_digest(user: User, frequency: str, now: datetime.datetime) -> bool:
         },
         user.language,
     )
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
     try:
-        message.send()
-    except Exception:
-        log.delete()  # let a retry send it
-        raise
+        # The period's log row and the queued message commit together: a second or concurrent run finds the
+        # row and sends nothing; a failed send stays in the outbox and is tried again (catchment/core/mail.py).
+        with transaction.atomic():
+            DigestLog.objects.create(user=user, period=key, topics=sum(len(c.topics) for c in communities))
+            queued = queue_mail(
+                key=f"digest:{key}:{user.pk}",
+                subject=subject,
+                body=body,
+                to=user.email,
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+                deliver=False,
+            )
+    except IntegrityError:
+        return False  # this period was already sent (a retried or repeated run)
+    deliver_now(queued)
     return True
 
 

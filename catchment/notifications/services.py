@@ -10,7 +10,6 @@ from typing import cast
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
 from catchment.conversations.models import Block, Message, Participant
 from catchment.core import interactions
-from catchment.core.mail import render_in_language
+from catchment.core.mail import deliver_now, queue_mail, render_in_language
 from catchment.core.models import Verb
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
@@ -269,19 +268,26 @@ def _mail_context(notification: Notification) -> dict[str, object]:
 
 @task
 def send_notification_email(notification_id: int) -> bool:
-    """Mail one notification. The row is claimed before sending, so a retried or repeated task never sends
-    it twice; a failed send releases the claim so a retry can try again."""
+    """Mail one notification. The row is claimed and its message queued in one transaction, so a retried or
+    repeated task never sends it twice; a failed send stays in the outbox and is tried again later."""
+    queued = _queue_notification_email(notification_id)
+    deliver_now(queued)
+    return queued is not None
+
+
+@transaction.atomic
+def _queue_notification_email(notification_id: int) -> int | None:
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
     if not claimed:
-        return False
+        return None
     notification = Notification.objects.select_related(
         "recipient", "actor", "topic__community", "post", "conversation", "message"
     ).get(pk=notification_id)
     recipient = notification.recipient
     if not notification.email_wanted or not may_be_mailed(recipient) or not _still_wanted(notification):
-        return False
+        return None
     context = _mail_context(notification)
     subject, body = render_in_language(
         "notifications/email/notification",
@@ -289,21 +295,18 @@ def send_notification_email(notification_id: int) -> bool:
         recipient.language,
     )
     unsubscribe = context["unsubscribe"]
-    message = EmailMessage(
+    queued = queue_mail(
+        key=f"notification:{notification_id}",
         subject=subject,
         body=body,
-        to=[recipient.email],
+        to=recipient.email,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+        deliver=False,
     )
-    try:
-        message.send()
-    except Exception:
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
-    return True
+    return queued
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.settings.environment import (
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_countries",
+    "csp",
     "catchment.core",
     "catchment.accounts",
     "catchment.communities",
@@ -51,16 +53,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "catchment.core.audit.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every other layer, so that errors answered by them (a bad Host, a refused CSRF token) are marked too.
+    "catchment.core.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "catchment.core.middleware.ConditionalGetMiddleware",
     "catchment.core.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "catchment.core.middleware.OutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "catchment.core.middleware.PrivateResponsesMiddleware",
     "catchment.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -72,7 +78,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 # Form widgets render through Jinja2, which draws a 250-country choice list in under half the Django engine's time.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Widgets that exist only as Django templates (the admin's) fall back to the Django engine.
+FORM_RENDERER = "catchment.core.renderers.FormRenderer"
 
 TEMPLATES = [
     {
@@ -111,6 +118,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# PostgreSQL: give up connecting after DATABASE_CONNECT_TIMEOUT seconds, and cancel any statement running longer
+# than DATABASE_STATEMENT_TIMEOUT_MS milliseconds (0 = no limit), so a lost or slow database answers 503 at
+# once (catchment/core/views.py) instead of holding every worker; docs/operations.md.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
+
+
+def _postgresql_limits(database: dj_database_url.DBConfig) -> None:
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_STATEMENT_TIMEOUT_MS > 0:
+        options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+
+
+_postgresql_limits(DATABASES["default"])
+
 # At scale, reads of safe requests may go to a read replica (catchment/core/replicas.py, docs/scaling.md).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
@@ -120,6 +145,7 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    _postgresql_limits(DATABASES["replica"])
     DATABASE_ROUTERS = ["catchment.core.replicas.ReplicaRouter"]
 # After a write, the same browser reads from the primary for this long, so it sees what it just wrote.
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
@@ -186,7 +212,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": env_str("SIGNUP_RATE_LIMIT", "10/h/ip"),
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    # Reset mail goes to an address someone else may type: 2 an hour per address, 5 an hour per client address.
+    "reset_password": "5/h/ip,2/h/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
@@ -263,16 +290,41 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long an emailed community invitation stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 INVITATIONS_PER_DAY = 50
-# New accounts (joined less than NEW_ACCOUNT_DAYS ago) post at most this often, with at most this many links.
+# New accounts (joined less than NEW_ACCOUNT_DAYS ago) post at most this often, with at most this many links,
+# start at most this many topics a day, wait this many seconds between two messages and invite at most this
+# many people a day (reliability.md #14, #15; refusals answer 429 with Retry-After).
 NEW_ACCOUNT_DAYS = 7
 NEW_ACCOUNT_POSTS_PER_HOUR = 10
 NEW_ACCOUNT_LINKS_PER_POST = 2
+NEW_ACCOUNT_TOPICS_PER_DAY = env_int("NEW_ACCOUNT_TOPICS_PER_DAY", 3)
+NEW_ACCOUNT_POST_INTERVAL = env_int("NEW_ACCOUNT_POST_INTERVAL", 15)
+NEW_ACCOUNT_INVITATIONS_PER_DAY = 10
+# Retry-After of a refused sign-in, sign-up or password reset (the limits are in ACCOUNT_RATE_LIMITS).
+RATE_LIMIT_RETRY_AFTER = 300
 COVER_SIZE = (1200, 360)
 CSRF_FAILURE_VIEW = "catchment.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy on every page (django-csp): scripts and styles only from the hub itself, or inline with
+# the request's nonce (`{{ request.csp_nonce }}`; the header names a nonce only on pages that use one); no
+# plugins, no <base>, no framing. Nothing else runs, so a script slipped into user content would not execute.
+# A sign-in provider the browser is sent to by a form (OIDC/SAML) is added with CSP_FORM_ACTION_EXTRA.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF, *env_list("CSP_FORM_ACTION_EXTRA", [])],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
@@ -280,6 +332,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Security events (catchment/core/audit.py), one JSON object per line; route them to their own sink here.
+    "loggers": {"catchment.audit": {"level": "INFO"}},
 }
 
 # Files attached to messages: checked from their content (catchment/core/uploads.py), at most this many
@@ -296,7 +350,15 @@ RESOURCE_COVER_SIZE = (480, 320)
 
 # The REST API (catchment/api/, docs/api.md): browser sessions (with CSRF) and personal access tokens,
 # cursor pages, one error shape, rate limits answered with 429 and Retry-After.
+# How many reverse proxies of ours stand in front of the app and append to X-Forwarded-For. Rate limits (sign-in,
+# reset, sign-up, API) count per client address: with 0 (the default) that is the connection's address and the
+# header is ignored, so a client cannot pick a new address per request; behind one proxy (nginx) set 1, and the
+# address the proxy saw is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "catchment.api.authentication.AccessTokenAuthentication",
         "catchment.api.authentication.SessionAuthentication",

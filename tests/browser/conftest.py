@@ -58,5 +58,12 @@ def page(browser):
     context = browser.new_context(locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Every journey doubles as a check of the Content-Security-Policy in a real browser: nothing it blocks.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not blocked, blocked

@@ -96,6 +96,9 @@ def test_a_partner_connects_with_a_token_and_receives_a_signed_webhook(browser, 
     page.get_by_role("link", name="API for developers").click()
     assert "Catchment-Signature" in page.inner_text("main")
     assert_accessible(page)
+    # The interactive explorer runs under the page's Content-Security-Policy (its start-up script by nonce).
+    page.goto(base + "/api/v1/docs/explorer/")
+    page.get_by_text("/api/v1/communities/", exact=True).first.wait_for()
     admin_token = make_token(page, base, "Partner website", "admin", "rivers")
     page.goto(base + "/settings/api-tokens/")
     assert "Partner website" in page.inner_text("main") and admin_token not in page.content()

@@ -1,0 +1,84 @@
+"""Rate limits on what people do (posting, conversations, invitations): a refusal that says when to come back.
+
+A service refuses with its own translated error, marked by `limited()` with the seconds until the oldest
+counted action leaves the window; pages then answer 429 with `Retry-After` (the form and what was typed shown
+again), and the API answers 429 in its error shape.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+E = TypeVar("E", bound=Exception)
+
+
+def limited(error: E, free_at: datetime.datetime) -> E:
+    """`error`, marked as a rate limit that lifts at `free_at`."""
+    wait = (free_at - timezone.now()).total_seconds()
+    error.retry_after = max(1, math.ceil(wait))  # type: ignore[attr-defined]
+    return error
+
+
+def retry_after(error: BaseException) -> int | None:
+    value = getattr(error, "retry_after", None)
+    return value if isinstance(value, int) else None
+
+
+def answer(response: HttpResponse, error: BaseException | None) -> HttpResponse:
+    """The page drawn after a refusal: 429 with Retry-After when the refusal was a rate limit."""
+    wait = retry_after(error) if error is not None else None
+    if wait is not None:
+        from catchment.core import audit
+
+        audit.event("ratelimit.hit", outcome="refused", retry_after=wait)
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def latest(queryset: QuerySet[Any], count: int, window: datetime.timedelta) -> list[datetime.datetime]:
+    """The creation times of the newest `count` rows of `queryset` inside `window`, newest first."""
+    since = timezone.now() - window
+    return list(
+        queryset.filter(created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:count]
+    )
+
+
+def new_account_pace(recent: Sequence[datetime.datetime], error_class: type[E]) -> None:
+    """A new account's messages (discussions and private messages alike): at most NEW_ACCOUNT_POSTS_PER_HOUR an
+    hour and NEW_ACCOUNT_POST_INTERVAL seconds apart. `recent` comes from `latest(…, NEW_ACCOUNT_POSTS_PER_HOUR,
+    one hour)`."""
+    hour = datetime.timedelta(hours=1)
+    if len(recent) >= settings.NEW_ACCOUNT_POSTS_PER_HOUR:
+        raise limited(
+            error_class(
+                _(
+                    "While your account is new, you can post %(limit)d messages an hour. Please try again later."
+                )
+                % {"limit": settings.NEW_ACCOUNT_POSTS_PER_HOUR}
+            ),
+            recent[-1] + hour,
+        )
+    pause = datetime.timedelta(seconds=settings.NEW_ACCOUNT_POST_INTERVAL)
+    if recent and pause and recent[0] > timezone.now() - pause:
+        raise limited(
+            error_class(
+                _(
+                    "While your account is new, please wait %(seconds)d seconds between two messages. "
+                    "What you wrote is kept below."
+                )
+                % {"seconds": settings.NEW_ACCOUNT_POST_INTERVAL}
+            ),
+            recent[0] + pause,
+        )

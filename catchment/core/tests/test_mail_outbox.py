@@ -1,0 +1,150 @@
+"""Mail goes out exactly when it should (reliability.md #28): nothing for a rolled-back change, at most one digest
+per member and period however often or concurrently the job runs, at most one duplicate when a worker dies
+between the SMTP server's acceptance and the outbox's note, and nothing dropped by an SMTP outage."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, transaction
+
+from catchment.communities.tests.factories import CommunityFactory
+from catchment.core import mail as outbox
+from catchment.core.models import OutboundMail
+from catchment.notifications.digests import send_digests
+from catchment.notifications.tests.test_notifications import ask, member_of
+
+RECIPIENTS = 1000
+
+
+class DownBackend(BaseEmailBackend):
+    """An SMTP server that refuses every connection."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+class Died(BaseException):
+    """A worker killed mid-task: not an error the task could catch."""
+
+
+def _fall_due() -> None:
+    OutboundMail.objects.filter(sent_at__isnull=True).update(
+        next_attempt_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    )
+
+
+def test_a_rolled_back_change_sends_nothing(db, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.queue_mail(subject="Welcome", body="Hello", to="a@example.org")
+        raise RuntimeError("the change failed")
+    assert callbacks == []
+    assert OutboundMail.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_committed_change_sends_once_after_the_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox.queue_mail(subject="Welcome", body="Hello", to="a@example.org", key="welcome:1")
+        outbox.queue_mail(subject="Welcome", body="Hello", to="a@example.org", key="welcome:1")
+        assert mail.outbox == []  # not before the commit
+    assert [message.to for message in mail.outbox] == [["a@example.org"]]
+    assert OutboundMail.objects.get().sent_at is not None
+    _fall_due()
+    assert outbox.deliver_due_mail() == 0  # a sent message is never sent again
+
+
+def test_the_digest_job_run_twice_sends_one_digest_per_member_and_period(db):
+    community = CommunityFactory(slug="gw", name="Groundwater CoP")
+    readers = [member_of(community) for _ in range(5)]
+    ask(community, member_of(community))
+    mail.outbox.clear()
+    assert send_digests("weekly") == len(readers)
+    assert send_digests("weekly") == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(user.email for user in readers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_digest_job_run_twice_at_once_sends_one_digest_per_member(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL's row locks; SQLite runs one writer at a time")
+    community = CommunityFactory(slug="gw", name="Groundwater CoP")
+    readers = [member_of(community) for _ in range(20)]
+    ask(community, member_of(community))
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            counts.append(send_digests("weekly"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == len(readers)
+    delivered = sorted(m.to[0] for m in mail.outbox)
+    assert delivered == sorted(user.email for user in readers)  # each exactly once
+
+
+def test_a_worker_dying_after_the_smtp_server_accepted_sends_at_most_one_duplicate(db, monkeypatch):
+    pk = outbox.queue_mail(subject="Reminder", body="Tomorrow", to="a@example.org", deliver=False)
+    real_send = outbox._send
+
+    def send_then_die(message):
+        real_send(message)
+        raise Died
+
+    monkeypatch.setattr(outbox, "_send", send_then_die)
+    with pytest.raises(Died):
+        outbox.deliver_now(pk)
+    monkeypatch.setattr(outbox, "_send", real_send)
+    assert outbox.deliver_due_mail() == 0  # claimed for a minute: not sent again at once
+    _fall_due()
+    assert outbox.deliver_due_mail() == 1
+    assert outbox.deliver_due_mail() == 0
+    assert len(mail.outbox) == 2  # at least once: one duplicate, never a loss
+
+
+def test_an_smtp_outage_loses_nothing_and_sends_nothing_twice(db, settings):
+    settings.EMAIL_BACKEND = "catchment.core.tests.test_mail_outbox.DownBackend"
+    for number in range(RECIPIENTS):
+        pk = outbox.queue_mail(subject="News", body="Text", to=f"p{number}@example.org", deliver=False)
+        outbox.deliver_now(pk)
+    waiting = OutboundMail.objects.filter(sent_at__isnull=True)
+    assert waiting.count() == RECIPIENTS
+    first = waiting.order_by("pk").first()
+    assert first is not None and first.attempts == 1 and "ConnectionRefusedError" in first.last_error
+    assert first.next_attempt_at > first.created_at + datetime.timedelta(seconds=55)  # backs off
+    # Ten minutes later the server is still down: tried again, still kept.
+    _fall_due()
+    assert outbox.deliver_due_mail(limit=RECIPIENTS) == 0
+    assert OutboundMail.objects.filter(sent_at__isnull=True, attempts=2).count() == RECIPIENTS
+    # The server is back.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _fall_due()
+    assert outbox.deliver_due_mail(limit=RECIPIENTS) == RECIPIENTS
+    addresses = [message.to[0] for message in mail.outbox]
+    assert len(addresses) == len(set(addresses)) == RECIPIENTS  # duplicates 0, undelivered 0
+    assert outbox.deliver_due_mail(limit=RECIPIENTS) == 0
+
+
+def test_sent_mail_is_forgotten_after_a_week(db):
+    pk = outbox.queue_mail(subject="Old", body="Text", to="a@example.org", deliver=False)
+    outbox.deliver_now(pk)
+    OutboundMail.objects.update(sent_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    outbox.deliver_due_mail()
+    assert not OutboundMail.objects.exists()
