@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -64,8 +65,33 @@ def queue_mail(
     except IntegrityError:
         return None
     if deliver:
-        deliver_mail.enqueue(mail.pk)
+        if settings.CELERY_BROKER_URL:
+            deliver_mail.enqueue(mail.pk)
+        else:
+            pk = mail.pk
+            transaction.on_commit(lambda: _deliver_embedded(pk))
     return mail.pk
+
+
+def _deliver_embedded(pk: int) -> None:
+    """Without a task queue, mail is sent from a short-lived thread once the change commits, so the answer
+    never waits for the SMTP server (and so never takes longer for an address that has an account: a reset
+    or sign-up must not tell). Mail that failed earlier and is due again goes with it, so even without cron
+    nothing stays behind for long."""
+
+    def send() -> None:
+        try:
+            _attempt(pk)
+            deliver_due_mail(limit=20)
+        except Exception:  # logged, never raised into a request; the outbox keeps the message
+            logger.exception("mail %s: embedded delivery failed", pk)
+        finally:
+            connection.close()
+
+    if settings.MAIL_SEND_IN_THREAD:
+        threading.Thread(target=send, name=f"mail-{pk}", daemon=True).start()
+    else:
+        _attempt(pk)
 
 
 def _send(mail: OutboundMail) -> None:

@@ -272,6 +272,8 @@ AVATAR_MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without Celery, queued mail is sent from a thread after the change commits (catchment/core/mail.py).
+MAIL_SEND_IN_THREAD = env_bool("MAIL_SEND_IN_THREAD", True)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based backend
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

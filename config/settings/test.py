@@ -7,6 +7,8 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Mail is sent in the test's own thread, so a test sees it in mail.outbox as soon as the change commits.
+MAIL_SEND_IN_THREAD = False
 # Every factory-made account is new; tests that post twice in a row are not about pacing (its own tests set it).
 NEW_ACCOUNT_POST_INTERVAL = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -148,3 +148,28 @@ def test_sent_mail_is_forgotten_after_a_week(db):
     OutboundMail.objects.update(sent_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
     outbox.deliver_due_mail()
     assert not OutboundMail.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_task_queue_mail_leaves_from_a_thread_after_the_commit(settings):
+    """The answer never waits for the SMTP server (a reset for a known address must not take longer)."""
+    settings.MAIL_SEND_IN_THREAD = True
+    slow = threading.Event()
+
+    class SlowBackend(BaseEmailBackend):
+        def send_messages(self, email_messages):
+            slow.wait(5)  # the SMTP server takes its time
+            mail.outbox.extend(email_messages)
+            return len(email_messages)
+
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    globals()["SlowBackend"] = SlowBackend
+    with transaction.atomic():
+        outbox.queue_mail(subject="Reset", body="Your link", to="a@example.org")
+    # Back from the "request" at once, while the server is still answering.
+    assert mail.outbox == []
+    slow.set()
+    for thread in [t for t in threading.enumerate() if t.name.startswith("mail-")]:
+        thread.join(10)
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    assert OutboundMail.objects.get().sent_at is not None
