@@ -194,8 +194,10 @@ def account_erase(*, actor: Viewer, user: User) -> Erased:
         )
 
     placeholder = f"deleted-{secrets.token_hex(6)}"
+    # Only addresses the person proved are theirs: anyone can add someone else's address, unverified.
     emails = {user.email.strip().lower()} | {
-        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     }
     emails.discard("")
     scopes = {"hub", "shared"} | _community_scopes(user)

@@ -127,8 +127,12 @@ class Context:
     @cached_property
     def emails(self) -> list[str]:
         addresses = {self.user.email.strip().lower()} if self.user.email else set()
+        # Only addresses the person proved are theirs: anyone can add someone else's address, unverified.
         addresses |= {
-            e.lower() for e in EmailAddress.objects.filter(user=self.user).values_list("email", flat=True)
+            e.lower()
+            for e in EmailAddress.objects.filter(user=self.user, verified=True).values_list(
+                "email", flat=True
+            )
         }
         return sorted(addresses)
 

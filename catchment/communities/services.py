@@ -545,6 +545,7 @@ def invitation_create(
     # Invitations are mail to addresses that never asked for it: a day's budget per person, smaller while the
     # inviting account is new (it could be a convenor's stolen or freshly made account).
     day = datetime.timedelta(days=1)
+    limits.serialise(actor)
     new_account = cast(User, actor).date_joined > now - datetime.timedelta(days=settings.NEW_ACCOUNT_DAYS)
     budget = settings.NEW_ACCOUNT_INVITATIONS_PER_DAY if new_account else settings.INVITATIONS_PER_DAY
     sent_today = limits.latest(Invitation.objects.filter(invited_by_id=actor.pk), budget, day)

@@ -52,6 +52,7 @@ def _check_new_account(actor: User, text: str, starting: bool) -> None:
     now = timezone.now()
     if actor.date_joined <= now - datetime.timedelta(days=settings.NEW_ACCOUNT_DAYS):
         return
+    limits.serialise(actor)
     links = link_count(text)
     if links > settings.NEW_ACCOUNT_LINKS_PER_POST:
         raise ConversationError(

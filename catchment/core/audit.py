@@ -37,6 +37,11 @@ def client_address(request: HttpRequest) -> str:
         return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def _route(request: HttpRequest | None) -> str:
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    return str(match.route)[:200] if match is not None else ""
+
+
 def fingerprint(text: str) -> str:
     """A short, stable hash of something typed (a sign-in name), so attempts can be grouped without keeping it."""
     return hashlib.sha256(text.strip().lower().encode()).hexdigest()[:12]
@@ -55,7 +60,8 @@ def event(
         "user": getattr(user, "pk", None),
         "ip": client_address(request) if request is not None else "",
         "request_id": getattr(request, "request_id", "") if request is not None else "",
-        "path": request.path[:200] if request is not None else "",
+        # The route, not the address: some addresses carry a secret (invitation, unsubscribe, calendar keys).
+        "route": _route(request),
     }
     for key, value in fields.items():
         record[key] = value if isinstance(value, SAFE) else str(value)

@@ -45,6 +45,17 @@ def answer(response: HttpResponse, error: BaseException | None) -> HttpResponse:
     return response
 
 
+def serialise(user: Any) -> None:
+    """Take the person's row lock until the transaction ends, so that their parallel requests are counted one
+    after the other: otherwise each would count the same rows and all would pass a limit (PostgreSQL; SQLite
+    writes one transaction at a time anyway)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    if transaction.get_connection().in_atomic_block:
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def latest(queryset: QuerySet[Any], count: int, window: datetime.timedelta) -> list[datetime.datetime]:
     """The creation times of the newest `count` rows of `queryset` inside `window`, newest first."""
     since = timezone.now() - window

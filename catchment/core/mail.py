@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 # After a failed send, the next attempts wait this long (then the message is given up and logged): an SMTP
 # outage of up to a day loses nothing.
 RETRY_DELAYS = (60, 300, 1800, 7200, 43200, 86400)
-KEEP_SENT_DAYS = 7  # sent messages are kept a week (for support questions), then deleted
+KEEP_SENT_DAYS = 7  # the envelope of a sent message (to, subject, when) is kept a week, then deleted
+KEEP_GIVEN_UP_DAYS = 30
 
 
 def queue_mail(
@@ -134,7 +135,7 @@ def _attempt(pk: int) -> bool:
     try:
         _send(mail)
     except Exception as error:  # an SMTP outage, a refused address: try again later, never drop it
-        gave_up = mail.attempts + 1 >= len(RETRY_DELAYS)
+        gave_up = mail.attempts + 1 > len(RETRY_DELAYS)
         OutboundMail.objects.filter(pk=pk).update(
             last_error=f"{type(error).__name__}: {error}"[:300],
             next_attempt_at=now + datetime.timedelta(days=3650) if gave_up else F("next_attempt_at"),
@@ -143,7 +144,11 @@ def _attempt(pk: int) -> bool:
             "mail %s not sent (attempt %d): %s", mail.pk, mail.attempts + 1, type(error).__name__
         )
         return False
-    OutboundMail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+    # Once sent, only the envelope is kept: a body can hold a sign-in or reset link, which must not sit in the
+    # database (or its backups) after it has been delivered.
+    OutboundMail.objects.filter(pk=pk).update(
+        sent_at=timezone.now(), last_error="", body="", html_body="", attachments=[], headers={}
+    )
     return True
 
 
@@ -166,6 +171,10 @@ def deliver_due_mail(limit: int = 500) -> int:
 
     now = timezone.now()
     OutboundMail.objects.filter(sent_at__lt=now - datetime.timedelta(days=KEEP_SENT_DAYS)).delete()
+    # Given up (every retry failed): kept a month for the operator to look at, then deleted.
+    OutboundMail.objects.filter(
+        sent_at__isnull=True, created_at__lt=now - datetime.timedelta(days=KEEP_GIVEN_UP_DAYS)
+    ).delete()
     due = list(
         OutboundMail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
         .order_by("next_attempt_at")

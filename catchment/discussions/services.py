@@ -68,6 +68,7 @@ def _check_limits(
     user = cast(User, actor)
     now = timezone.now()
     if user.date_joined > now - datetime.timedelta(days=settings.NEW_ACCOUNT_DAYS):
+        limits.serialise(user)
         links = link_count(text)
         if links > settings.NEW_ACCOUNT_LINKS_PER_POST:
             raise DiscussionError(

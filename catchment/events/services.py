@@ -494,13 +494,14 @@ def send_reminders() -> int:
         event, user = registration.event, registration.user
         if not user.is_active or not permissions.can_see(user, event, _membership(user, event.community)):
             continue  # no longer allowed to see it (left a private community, banned): no join link by mail
-        claimed = Registration.objects.filter(
-            pk=registration.pk, status=RegistrationStatus.REGISTERED, reminder_sent_at__isnull=True
-        ).update(reminder_sent_at=now)
-        if claimed:
-            with transaction.atomic():
+        # The claim and the queued mail commit together: a failure in between leaves neither.
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=registration.pk, status=RegistrationStatus.REGISTERED, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
                 _mail(registration, "reminder")
-            sent += 1
+        sent += bool(claimed)
     return sent
 
 

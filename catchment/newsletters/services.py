@@ -295,6 +295,8 @@ def deliver(newsletter_id: int) -> int:
         Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.QUEUED).update(
             status=DeliveryStatus.FAILED, error=_("The sender may no longer send this newsletter.")
         )
+        # Not "sending" for ever: it is finished, with its failed deliveries listed for a manager to retry.
+        Newsletter.objects.filter(pk=newsletter.pk, status=Status.SENDING).update(status=Status.SENT)
         return 0
     sent = 0
     while True:

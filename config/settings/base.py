@@ -274,6 +274,8 @@ AVATAR_SIZE = 256
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Without Celery, queued mail is sent from a thread after the change commits (catchment/core/mail.py).
 MAIL_SEND_IN_THREAD = env_bool("MAIL_SEND_IN_THREAD", True)
+# A send that hangs longer than the outbox's first retry delay (60 s) could be picked up twice: give up sooner.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based backend
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -302,7 +304,7 @@ NEW_ACCOUNT_TOPICS_PER_DAY = env_int("NEW_ACCOUNT_TOPICS_PER_DAY", 3)
 NEW_ACCOUNT_POST_INTERVAL = env_int("NEW_ACCOUNT_POST_INTERVAL", 15)
 NEW_ACCOUNT_INVITATIONS_PER_DAY = 10
 # Retry-After of a refused sign-in, sign-up or password reset (the limits are in ACCOUNT_RATE_LIMITS).
-RATE_LIMIT_RETRY_AFTER = 300
+RATE_LIMIT_RETRY_AFTER = 3600  # the longest window among them (resets and sign-ups are counted per hour)
 COVER_SIZE = (1200, 360)
 CSRF_FAILURE_VIEW = "catchment.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -57,7 +57,9 @@ def test_a_committed_change_sends_once_after_the_commit(db, django_capture_on_co
         outbox.queue_mail(subject="Welcome", body="Hello", to="a@example.org", key="welcome:1")
         assert mail.outbox == []  # not before the commit
     assert [message.to for message in mail.outbox] == [["a@example.org"]]
-    assert OutboundMail.objects.get().sent_at is not None
+    sent = OutboundMail.objects.get()
+    assert sent.sent_at is not None
+    assert sent.body == "" and sent.subject == "Welcome"  # no reset or sign-in link stays once delivered
     _fall_due()
     assert outbox.deliver_due_mail() == 0  # a sent message is never sent again
 
