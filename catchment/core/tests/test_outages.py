@@ -86,7 +86,7 @@ def test_a_page_answers_a_translated_503_while_the_database_is_gone_and_works_af
     with database_gone():
         response = client.get("/communities/")
     body = assert_friendly(response, 503)
-    assert 'lang="fr"' in body and "briefly unavailable" in body.lower()
+    assert 'lang="fr"' in body and "momentanément indisponible" in body.lower()
     assert client.get("/communities/").status_code == 200
 
 
