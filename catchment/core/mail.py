@@ -33,6 +33,11 @@ KEEP_SENT_DAYS = 7  # the envelope of a sent message (to, subject, when) is kept
 KEEP_GIVEN_UP_DAYS = 30
 
 
+def one_click_unsubscribe(url: str) -> dict[str, str]:
+    """The headers of RFC 8058 one-click unsubscription: mail clients POST to `url` without a session."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def queue_mail(
     *,
     subject: str,

@@ -25,6 +25,7 @@ from catchment.accounts.models import StakeholderGroup, User
 from catchment.accounts.permissions import Viewer, is_member
 from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community
+from catchment.core.mail import one_click_unsubscribe
 from catchment.core.markdown import render_markdown
 from catchment.core.tasks import task
 from catchment.newsletters import permissions, selectors
@@ -187,10 +188,7 @@ def _message(
         subject=" ".join(f"{prefix}{edition.subject}".split()),  # a header: never a line break
         body=text,
         to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=one_click_unsubscribe(unsubscribe),
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -17,7 +17,7 @@ from django.utils import timezone
 from catchment.accounts.models import User
 from catchment.accounts.selectors import mail_recipients_q
 from catchment.communities.models import Community, Membership, MembershipStatus
-from catchment.core.mail import deliver_now, queue_mail, render_in_language
+from catchment.core.mail import deliver_now, one_click_unsubscribe, queue_mail, render_in_language
 from catchment.core.tasks import task
 from catchment.discussions.models import Topic, Visibility
 from catchment.notifications.models import DigestLog, DigestSetting, Frequency, Level, Subscription
@@ -140,10 +140,7 @@ def send_digest(user: User, frequency: str, now: datetime.datetime) -> bool:
                 subject=subject,
                 body=body,
                 to=user.email,
-                headers={
-                    "List-Unsubscribe": f"<{unsubscribe}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+                headers=one_click_unsubscribe(unsubscribe),
                 deliver=False,
             )
     except IntegrityError:

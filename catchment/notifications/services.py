@@ -21,7 +21,7 @@ from catchment.communities import permissions as community_policy
 from catchment.communities.models import Community, Membership
 from catchment.conversations.models import Block, Message, Participant
 from catchment.core import interactions
-from catchment.core.mail import deliver_now, queue_mail, render_in_language
+from catchment.core.mail import deliver_now, one_click_unsubscribe, queue_mail, render_in_language
 from catchment.core.models import Verb
 from catchment.core.tasks import task
 from catchment.discussions.models import Post, Topic
@@ -300,10 +300,7 @@ def _queue_notification_email(notification_id: int) -> int | None:
         subject=subject,
         body=body,
         to=recipient.email,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=one_click_unsubscribe(str(unsubscribe)),
         deliver=False,
     )
     return queued
