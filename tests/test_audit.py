@@ -45,22 +45,24 @@ def test_security_events_are_logged_and_no_secret_reaches_any_log(
     secrets.append("x-secret-guess")
     client.post("/accounts/login/", {"login": "ana@example.org", "password": PASSWORD})
     secrets.append(client.cookies["sessionid"].value)
-    changed = client.post(
-        "/accounts/password/change/",
-        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = client.post(
+            "/accounts/password/change/",
+            {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
     assert changed.status_code == 302
     secrets.append(client.cookies["sessionid"].value)
 
-    _token, secret = token_services.token_create(actor=person, name="Site", scope="write")
+    with django_capture_on_commit_callbacks(execute=True):
+        _token, secret = token_services.token_create(actor=person, name="Site", scope="write")
     secrets.append(secret)
     assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
     assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION="Bearer cat_not-a-real-token").status_code == 401
-    token_services.token_revoke(actor=person, token=_token)
-
-    community_services.membership_change_role(
-        actor=person, community=community, user=other, role=Role.MODERATOR
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        token_services.token_revoke(actor=person, token=_token)
+        community_services.membership_change_role(
+            actor=person, community=community, user=other, role=Role.MODERATOR
+        )
 
     stranger = Client()
     for _ in range(3):
@@ -127,3 +129,56 @@ def test_denied_requests_are_logged_with_their_request_id(client, db, caplog, pa
     events = _audit_events(caplog.records)
     assert events and events[-1]["event"] == "access.denied"
     assert events[-1]["request_id"] == response["X-Request-ID"]
+
+
+def test_a_success_line_is_written_only_when_its_change_commits(
+    db, caplog, django_capture_on_commit_callbacks
+):
+    """A role change whose transaction rolls back leaves no "success" line; one that commits leaves one."""
+    from django.db import transaction
+
+    caplog.set_level(logging.INFO, logger="catchment.audit")
+    community = CommunityFactory(slug="rolled")
+    convenor, member = ProfileFactory().user, ProfileFactory().user
+    MembershipFactory(community=community, user=convenor, role=Role.CONVENOR)
+    MembershipFactory(community=community, user=member)
+
+    class Abandon(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Abandon), transaction.atomic():
+        community_services.membership_change_role(
+            actor=convenor, community=community, user=member, role=Role.MODERATOR
+        )
+        raise Abandon
+    assert [e for e in _audit_events(caplog.records) if e["event"] == "community.role_changed"] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        community_services.membership_change_role(
+            actor=convenor, community=community, user=member, role=Role.MODERATOR
+        )
+    changed = [e for e in _audit_events(caplog.records) if e["event"] == "community.role_changed"]
+    assert [(e["outcome"], e["target"], e["user"]) for e in changed] == [("success", member.pk, convenor.pk)]
+
+
+def test_erasure_is_logged_by_the_service_once_committed_and_refusals_at_once(
+    db, caplog, django_capture_on_commit_callbacks
+):
+    from catchment.accounts import erasure
+
+    caplog.set_level(logging.INFO, logger="catchment.audit")
+    sole = ProfileFactory().user
+    led = CommunityFactory()
+    MembershipFactory(community=led, user=sole, role=Role.CONVENOR)
+    MembershipFactory(community=led)
+    with pytest.raises(erasure.StillConvening):
+        erasure.account_erase(actor=sole, user=sole)
+    leaving = ProfileFactory().user
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.account_erase(actor=leaving, user=leaving)
+    erased = [e for e in _audit_events(caplog.records) if e["event"] == "account.erased"]
+    assert [(e["outcome"], e["target"] if "target" in e else e["user"]) for e in erased] == [
+        ("refused", sole.pk),
+        ("success", leaving.pk),
+    ]
+    assert erased[0]["reason"] == "StillConvening"

@@ -42,7 +42,7 @@ from catchment.communities.models import (
     Role,
 )
 from catchment.conversations.models import Block, MessagingSetting, Participant, Report
-from catchment.core import interactions, pagecache
+from catchment.core import audit, interactions, pagecache
 from catchment.core.models import OutboundMail, Verb
 from catchment.discussions.models import Flag, Post, Reaction, Topic
 from catchment.events import services as event_services
@@ -174,10 +174,25 @@ def _recompute_surveys(user: User) -> None:
         surveys.compute_survey_task.enqueue(survey_id)
 
 
-@transaction.atomic
 def account_erase(*, actor: Viewer, user: User) -> Erased:
     """Erase `user`'s personal data and close the account (only its owner may). All or nothing; files are
-    deleted from storage after the commit."""
+    deleted from storage after the commit. The audit log records the erasure once it has committed, and a
+    refusal at once."""
+    try:
+        return _account_erase(actor=actor, user=user)
+    except ErasureRefused as error:
+        audit.event(
+            "account.erased",
+            outcome="refused",
+            user=actor if actor.is_authenticated else None,
+            target=user.pk,
+            reason=type(error).__name__,
+        )
+        raise
+
+
+@transaction.atomic
+def _account_erase(*, actor: Viewer, user: User) -> Erased:
     if not actor.is_authenticated or actor.pk != user.pk:
         raise NotYours(_("Only the account's owner can delete it."))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -303,6 +318,7 @@ def account_erase(*, actor: Viewer, user: User) -> Erased:
     user.save()
 
     pagecache.bump(scopes)
+    audit.event_on_commit("account.erased", outcome="success", user=user, posts_kept=posts_kept)
     return Erased(
         placeholder=placeholder,
         registrations_cancelled=cancelled,

@@ -20,16 +20,18 @@ Each export function runs a fixed number of queries however many rows the person
 from __future__ import annotations
 
 import datetime
-import io
 import json
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import IO, Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.files.base import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q
@@ -67,6 +69,7 @@ from catchment.communities.models import (
     Visibility,
 )
 from catchment.conversations.models import Block, Conversation, Message, MessagingSetting, Participant, Report
+from catchment.core import audit
 from catchment.core.models import Interaction
 from catchment.discussions.models import (
     Attachment,
@@ -94,6 +97,8 @@ from catchment.webhooks.models import Endpoint
 FORMAT_VERSION = 1
 WITHHELD = "withheld: not public, and you are not a member"
 MAX_FILE_BYTES = 50 * 1024 * 1024  # one file above this is listed but not copied into the archive
+SPOOL_BYTES = 8 * 1024 * 1024  # an archive larger than this is built on disk, not in memory
+COPY_CHUNK_BYTES = 1024 * 1024
 
 Rows = list[dict[str, Any]]
 
@@ -1172,25 +1177,61 @@ def archive_name(user: User) -> str:
     return f"catchment-data-{get_valid_filename(user.username)}-{timezone.now():%Y%m%d}.zip"
 
 
-def build_archive(user: User) -> bytes:
-    """data.json and the person's own uploaded files (profile picture, library files, attachments), zipped."""
+def write_archive(user: User, out: IO[bytes], max_file_bytes: int | None = None) -> None:
+    """Write data.json and the person's own uploaded files (profile picture, library files, attachments) to `out`
+    as a zip.
+
+    Files are copied in chunks, never whole into memory; once the copied files reach `max_file_bytes` in all
+    (settings.DATA_EXPORT_MAX_FILE_BYTES), the rest are listed in data.json under "files_not_copied" with
+    their size, so a member with gigabytes of uploads still gets their data rather than an error.
+    """
+    budget = settings.DATA_EXPORT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     data, files = collect(user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        missing = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        missing: list[str] = []
+        not_copied: list[dict[str, Any]] = []
+        copied = 0
         for path, stored in files:
             try:
-                with stored.open("rb") as handle:
-                    archive.writestr(path, handle.read())
+                size = stored.size
+                if copied + size > budget:
+                    not_copied.append({"path": path, "size": size})
+                    continue
+                with stored.open("rb") as handle, archive.open(path, "w", force_zip64=True) as target:
+                    shutil.copyfileobj(handle, target, COPY_CHUNK_BYTES)
+                copied += size
             except (OSError, ValueError):
                 missing.append(path)
         if missing:
             data["files_missing_from_storage"] = missing
+        if not_copied:
+            data["files_not_copied"] = {
+                "reason": (
+                    "the archive holds at most this many bytes of files; ask the hub's administrators for the rest"
+                ),
+                "limit_bytes": budget,
+                "files": not_copied,
+            }
         archive.writestr(
             "data.json",
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2, sort_keys=False),
         )
-    return buffer.getvalue()
+
+
+def build_archive(user: User, max_file_bytes: int | None = None) -> tempfile.SpooledTemporaryFile[bytes]:
+    """The archive in a temporary file (in memory up to SPOOL_BYTES, on disk beyond), rewound for reading.
+
+    The caller streams it (FileResponse closes it, and the operating system removes it, when the response ends).
+    """
+    spool: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        write_archive(user, spool, max_file_bytes)
+    except BaseException:
+        spool.close()
+        raise
+    audit.event("account.exported", outcome="success", user=user, size=spool.tell())
+    spool.seek(0)
+    return spool
 
 
 def user_links(model: type[Model]) -> list[str]:

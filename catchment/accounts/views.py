@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import cast
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -338,14 +339,17 @@ def _export_wait(user_pk: int) -> int:
     return max(1, math.ceil(until - time.time()))
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def _no_store(response: R) -> R:
     response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: HttpRequest) -> HttpResponseBase:
     """Download everything the hub holds about the signed-in person (GDPR Art. 15/20) as a zip."""
     user = cast(User, request.user)
     if request.method == "POST":
@@ -360,11 +364,13 @@ def data_export(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(wait)
             audit.event("ratelimit.hit", outcome="refused", retry_after=wait)
             return _no_store(response)
-        archive = export.build_archive(user)
-        audit.event("account.exported", outcome="success", size=len(archive))
-        response = HttpResponse(archive, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{export.archive_name(user)}"'
-        return _no_store(response)
+        download = FileResponse(
+            export.build_archive(user),
+            as_attachment=True,
+            filename=export.archive_name(user),
+            content_type="application/zip",
+        )
+        return _no_store(download)
     return _no_store(render(request, "accounts/data_export.html", {}))
 
 
@@ -390,10 +396,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             try:
                 erasure.account_erase(actor=user, user=user)
             except erasure.ErasureRefused as error:
-                audit.event("account.erased", outcome="refused")
                 messages.error(request, str(error))
             else:
-                audit.event("account.erased", outcome="success", user=user)
                 logout(request)
                 messages.success(
                     request,

@@ -72,7 +72,7 @@ def token_create(
         key_hash=tokens.digest(raw),
         expires_at=expires_at,
     )
-    audit.event("token.created", outcome="success", user=actor, token=token.pk, scope=scope)
+    audit.event_on_commit("token.created", outcome="success", user=actor, token=token.pk, scope=scope)
     return token, raw
 
 
@@ -84,12 +84,12 @@ def token_revoke(*, actor: Viewer, token: AccessToken) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.event("token.revoked", outcome="success", user=actor, token=token.pk)
+        audit.event_on_commit("token.revoked", outcome="success", user=actor, token=token.pk)
     return token
 
 
 def tokens_revoke_all(*, user: User) -> int:
     """Revoke every token of an account (on password change or erasure)."""
     revoked = AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.event("token.revoked_all", outcome="success", user=user, count=revoked)
+    audit.event_on_commit("token.revoked_all", outcome="success", user=user, count=revoked)
     return revoked

@@ -311,13 +311,19 @@ def membership_change_role(*, actor: Viewer, community: Community, user: User, r
         actor, community, _membership(actor, community), Role(target.role), role
     ):
         audit.event(
-            "community.role_changed", outcome="denied", community=community.slug, target=user.pk, role=role
+            "community.role_changed",
+            outcome="denied",
+            user=actor if actor.is_authenticated else None,
+            community=community.slug,
+            target=user.pk,
+            role=role,
         )
         raise PermissionDenied
     changed = target.role != role
-    audit.event(
+    audit.event_on_commit(
         "community.role_changed",
         outcome="success",
+        user=actor if actor.is_authenticated else None,
         community=community.slug,
         target=user.pk,
         role=role,
@@ -342,8 +348,13 @@ def membership_remove(*, actor: Viewer, community: Community, user: User, ban: b
     target = _target(community, user)
     if not permissions.can_remove_member(actor, community, actor_membership, Role(target.role)):
         raise CommunityError(_("Only someone with a higher role can remove this person."))
-    audit.event(
-        "community.member_removed", outcome="success", community=community.slug, target=user.pk, ban=ban
+    audit.event_on_commit(
+        "community.member_removed",
+        outcome="success",
+        user=actor if actor.is_authenticated else None,
+        community=community.slug,
+        target=user.pk,
+        ban=ban,
     )
     if ban:
         target.status = MembershipStatus.BANNED
@@ -370,9 +381,10 @@ def convenorship_hand_over(*, actor: Viewer, community: Community, to_user: User
         actor_membership.save(update_fields=["role"])
     successor.role = Role.CONVENOR
     successor.save(update_fields=["role"])
-    audit.event(
+    audit.event_on_commit(
         "community.role_changed",
         outcome="success",
+        user=actor if actor.is_authenticated else None,
         community=community.slug,
         target=to_user.pk,
         role=Role.CONVENOR,

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -66,6 +67,21 @@ def event(
     for key, value in fields.items():
         record[key] = value if isinstance(value, SAFE) else str(value)
     logger.info(json.dumps(record, ensure_ascii=True, sort_keys=True), extra={"audit": record})
+
+
+def event_on_commit(
+    name: str, *, outcome: str, user: Any = None, request: HttpRequest | None = None, **fields: Any
+) -> None:
+    """Like `event()`, but written when the surrounding transaction commits (at once outside one), so a
+    "success" line never records a change that was rolled back. Who and where are read now, while the
+    request is still current."""
+    request = request if request is not None else _current.get()
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        user = candidate if candidate is not None and candidate.is_authenticated else None
+    transaction.on_commit(
+        lambda: event(name, outcome=outcome, user=user, request=request, **fields), robust=True
+    )
 
 
 class RequestIdMiddleware:

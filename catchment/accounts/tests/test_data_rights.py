@@ -476,7 +476,8 @@ def world(db):
 
 
 def _archive(user: User) -> tuple[dict, zipfile.ZipFile, str]:
-    content = export.build_archive(user)
+    with export.build_archive(user) as spool:
+        content = spool.read()
     archive = zipfile.ZipFile(io.BytesIO(content))
     text = archive.read("data.json").decode()
     return json.loads(text), archive, text
@@ -534,6 +535,33 @@ def test_the_export_holds_everything_about_the_person_and_nothing_private_of_oth
     assert "key_hash" not in text and '"secret"' not in text
 
 
+def test_files_beyond_the_archive_budget_are_listed_not_copied_and_big_archives_go_to_disk(
+    world, monkeypatch
+):
+    erin = world["erin"]
+    with export.build_archive(erin) as spool:
+        whole = zipfile.ZipFile(io.BytesIO(spool.read()))
+    copied = [info for info in whole.infolist() if info.filename.startswith("files/")]
+    assert len(copied) >= 3
+    sizes = sorted(info.file_size for info in copied)
+    budget = sizes[0]  # room for the smallest file only
+    with export.build_archive(erin, max_file_bytes=budget) as spool:
+        small = zipfile.ZipFile(io.BytesIO(spool.read()))
+    data = json.loads(small.read("data.json"))
+    kept = [name for name in small.namelist() if name.startswith("files/")]
+    listed = data["files_not_copied"]["files"]
+    assert len(kept) + len(listed) == len(copied)
+    assert sum(small.getinfo(name).file_size for name in kept) <= budget
+    assert {entry["path"] for entry in listed} | set(kept) == {info.filename for info in copied}
+    assert data["files_not_copied"]["limit_bytes"] == budget
+
+    # Past the spool size the archive is written to a temporary file, not held in memory.
+    monkeypatch.setattr(export, "SPOOL_BYTES", 64)
+    with export.build_archive(erin) as spool:
+        assert spool._rolled
+        assert zipfile.ZipFile(spool).read("data.json")
+
+
 def test_the_export_runs_a_constant_number_of_queries(world):
     erin, public = world["erin"], world["public"]
     with CaptureQueriesContext(connection) as few:
@@ -579,7 +607,8 @@ def test_the_export_downloads_a_private_attachment_and_is_rate_limited(member_cl
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="catchment-data-')
     assert "no-store" in response["Cache-Control"]
-    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("data.json"))
+    content = b"".join(response.streaming_content)
+    data = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("data.json"))
     assert data["account"]["display_name"] == "Mia Member"
     again = member_client.post(reverse("accounts:data_export"))
     assert again.status_code == 429
