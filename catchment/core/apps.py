@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from catchment.core import bounds
+
+# Before any of our models is defined: each TextField with a max_length gets its CHECK (core/bounds.py).
+bounds.connect()
+
 
 class CoreConfig(AppConfig):
     name = "catchment.core"

@@ -25,8 +25,9 @@ class OutboundMail(models.Model):
     to = models.EmailField(max_length=254, db_index=True)
     from_email = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=300)
-    body = models.TextField(max_length=200_000)
-    html_body = models.TextField(max_length=500_000, blank=True)
+    # Composed by the hub from bounded parts; no CHECK, so an unusually long digest is never refused.
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     attachments = models.JSONField(default=list, blank=True)  # [file name, text, MIME type]
     created_at = models.DateTimeField(auto_now_add=True)
