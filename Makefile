@@ -57,8 +57,11 @@ RELIABILITY_WRITES ?= 2000
 # Then the load-and-soak run (test_soak.py: 8 members reading, posting, registering and uploading without pause)
 # for RELIABILITY_SOAK_SECONDS; CI runs 60.
 RELIABILITY_SOAK_SECONDS ?= 900
+# The timing comparison of sign-in, sign-up and password reset (test_timing.py) takes this many rounds.
+RELIABILITY_TIMING_SAMPLES ?= 200
 test-reliability: install translations
 	RELIABILITY_WRITES=$(RELIABILITY_WRITES) RELIABILITY_SOAK_SECONDS=$(RELIABILITY_SOAK_SECONDS) \
+		RELIABILITY_TIMING_SAMPLES=$(RELIABILITY_TIMING_SAMPLES) \
 		$(BIN)/pytest -n 0 -m reliability -s tests/reliability $(PYTEST_ARGS)
 
 lint: install

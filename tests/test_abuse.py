@@ -133,3 +133,20 @@ def test_signing_up_with_a_taken_address_looks_like_any_sign_up(db):
 
     taken, fresh = sign_up("taken@example.org"), sign_up("fresh@example.org")
     assert (taken.status_code, taken.get("Location")) == (fresh.status_code, fresh.get("Location"))
+
+
+@pytest.mark.parametrize("name", ["account_reset_password", "account_signup"])
+def test_sign_up_and_reset_answers_wait_for_the_floor_and_pages_do_not(db, settings, monkeypatch, name):
+    """core.limits.steady: a POST waits out what is left of STEADY_ANSWER_MS after its page is rendered (the
+    timing itself is measured by tests/reliability/test_timing.py); a GET of the same page does not wait."""
+    from catchment.core import limits
+
+    waits: list[float] = []
+    monkeypatch.setattr(limits.time, "sleep", waits.append)
+    settings.STEADY_ANSWER_MS = 60_000
+    client = Client()
+    assert client.get(reverse(name)).status_code == 200
+    assert waits == []
+    answer = client.post(reverse(name), {"email": "not-an-address"})
+    assert answer.status_code == 200 and "csrfmiddlewaretoken" in answer.content.decode()
+    assert len(waits) == 1 and 50 < waits[0] <= 60

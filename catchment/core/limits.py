@@ -8,13 +8,16 @@ again), and the API answers 429 in its error shape.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,3 +96,30 @@ def new_account_pace(recent: Sequence[datetime.datetime], error_class: type[E]) 
             ),
             recent[0] + pause,
         )
+
+
+def steady(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Answer a POST no sooner than settings.STEADY_ANSWER_MS milliseconds after it arrived (reliability.md #13).
+
+    Signing up with a taken address and asking to reset the password of an unknown one do less work than
+    their counterparts (no account made, no reset link signed); the pages are the same, and with this floor
+    the time is too, so neither answer tells whether an address has an account. The page is rendered before
+    the wait, so no lazy rendering happens after it. Rate limits bound how many such waits one client can
+    cause (ACCOUNT_RATE_LIMITS).
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        started = time.monotonic()
+        response = view(request, *args, **kwargs)
+        render = getattr(response, "render", None)
+        if callable(render) and not getattr(response, "is_rendered", True):
+            render()
+        remaining = settings.STEADY_ANSWER_MS / 1000 - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+        return response
+
+    return wrapped

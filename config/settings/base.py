@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # than DATABASE_STATEMENT_TIMEOUT_MS milliseconds (0 = no limit), so a lost or slow database answers 503 at
 # once (catchment/core/views.py) instead of holding every worker; docs/operations.md.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+# Uploaded files copied into one "download my data" archive in all; past it they are listed, not copied.
+DATA_EXPORT_MAX_FILE_BYTES = env_int("DATA_EXPORT_MAX_FILE_BYTES", 1024 * 1024 * 1024)
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
 
 
@@ -297,6 +299,9 @@ INVITATIONS_PER_DAY = 50
 # New accounts (joined less than NEW_ACCOUNT_DAYS ago) post at most this often, with at most this many links,
 # start at most this many topics a day, wait this many seconds between two messages and invite at most this
 # many people a day (reliability.md #14, #15; refusals answer 429 with Retry-After).
+# Sign-up and password-reset POSTs are answered no sooner than this (core.limits.steady), so their time does not
+# tell whether an address has an account; keep it above the slowest sign-up (an Argon2 hash and a few writes).
+STEADY_ANSWER_MS = env_int("STEADY_ANSWER_MS", 500)
 NEW_ACCOUNT_DAYS = 7
 NEW_ACCOUNT_POSTS_PER_HOUR = 10
 NEW_ACCOUNT_LINKS_PER_POST = 2

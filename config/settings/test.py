@@ -11,6 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAIL_SEND_IN_THREAD = False
 # Every factory-made account is new; tests that post twice in a row are not about pacing (its own tests set it).
 NEW_ACCOUNT_POST_INTERVAL = 0
+# No floor on sign-up and reset answers in unit tests (tests/reliability/test_timing.py measures it).
+STEADY_ANSWER_MS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 CELERY_BROKER_URL = ""
