@@ -1,11 +1,9 @@
-from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
 
 from catchment.accounts import views as account_views
 from catchment.communities import views as community_views
 from catchment.core import views as core_views
-from catchment.core.limits import steady
 
 handler400 = "catchment.core.views.bad_request"
 handler403 = "catchment.core.views.permission_denied"
@@ -19,9 +17,6 @@ urlpatterns = [
     path("", community_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/language/", account_views.set_language, name="set_language"),
-    # Sign-up and password reset answer in the same time whether or not the address has an account.
-    path("accounts/signup/", steady(allauth_views.signup), name="account_signup"),
-    path("accounts/password/reset/", steady(allauth_views.password_reset), name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("catchment.api.urls")),

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -96,7 +95,9 @@ from catchment.webhooks.models import Endpoint
 
 FORMAT_VERSION = 1
 WITHHELD = "withheld: not public, and you are not a member"
-MAX_FILE_BYTES = 50 * 1024 * 1024  # one file above this is listed but not copied into the archive
+ZIP64_FROM_BYTES = (
+    1024 * 1024 * 1024
+)  # a file this large gets a zip64 entry (streamed entries must say so first)
 SPOOL_BYTES = 8 * 1024 * 1024  # an archive larger than this is built on disk, not in memory
 COPY_CHUNK_BYTES = 1024 * 1024
 
@@ -541,9 +542,7 @@ def _attachments(ctx: Context) -> Rows:
             "content_type": a.content_type,
             "size": a.size,
             "created_at": _when(a.created_at),
-            "file": ctx.add_file("attachments", f"{a.pk}-{a.name}", a.file)
-            if a.size <= MAX_FILE_BYTES
-            else None,
+            "file": ctx.add_file("attachments", f"{a.pk}-{a.name}", a.file),
         }
         for a in Attachment.objects.filter(uploaded_by=ctx.user)
     ]
@@ -734,9 +733,7 @@ def _resources(ctx: Context) -> Rows:
             "url": r.url,
             "status": r.status,
             "created_at": _when(r.created_at),
-            "file": ctx.add_file("library", f"{r.pk}-{r.file_name or 'file'}", r.file)
-            if r.file and (r.size or 0) <= MAX_FILE_BYTES
-            else None,
+            "file": ctx.add_file("library", f"{r.pk}-{r.file_name or 'file'}", r.file),
         }
         for r in Resource.objects.filter(added_by=ctx.user).select_related("community")
     ]
@@ -1181,29 +1178,46 @@ def write_archive(user: User, out: IO[bytes], max_file_bytes: int | None = None)
     """Write data.json and the person's own uploaded files (profile picture, library files, attachments) to `out`
     as a zip.
 
-    Files are copied in chunks, never whole into memory; once the copied files reach `max_file_bytes` in all
-    (settings.DATA_EXPORT_MAX_FILE_BYTES), the rest are listed in data.json under "files_not_copied" with
-    their size, so a member with gigabytes of uploads still gets their data rather than an error.
+    Files are stored as they are (most are compressed already; deflating a gigabyte would outlast the request)
+    and copied in chunks, never whole into memory. Once the copied files reach `max_file_bytes` in all
+    (settings.DATA_EXPORT_MAX_FILE_BYTES) the rest are listed in data.json under "files_not_copied" with their
+    size, so a member with gigabytes of uploads still gets their data rather than an error. A file the storage
+    cannot give is listed under "files_missing_from_storage", one it stops giving partway under
+    "files_incomplete"; an error writing the archive itself (a full temporary disk) is not hidden: it ends the
+    export, and the page answers as it does for any full disk.
     """
     budget = settings.DATA_EXPORT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     data, files = collect(user)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        missing: list[str] = []
-        not_copied: list[dict[str, Any]] = []
-        copied = 0
+    missing: list[str] = []
+    incomplete: list[str] = []
+    not_copied: list[dict[str, Any]] = []
+    copied = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for path, stored in files:
             try:
                 size = stored.size
                 if copied + size > budget:
                     not_copied.append({"path": path, "size": size})
                     continue
-                with stored.open("rb") as handle, archive.open(path, "w", force_zip64=True) as target:
-                    shutil.copyfileobj(handle, target, COPY_CHUNK_BYTES)
-                copied += size
-            except (OSError, ValueError):
+                handle = stored.open("rb")
+            except Exception:  # any storage backend's failure (a missing file, S3 refusing or timing out)
                 missing.append(path)
+                continue
+            with handle, archive.open(path, "w", force_zip64=size > ZIP64_FROM_BYTES) as target:
+                while True:
+                    try:
+                        chunk = handle.read(COPY_CHUNK_BYTES)
+                    except Exception:  # the storage stopped partway; what was written stays, marked
+                        incomplete.append(path)
+                        break
+                    if not chunk:
+                        break
+                    target.write(chunk)
+            copied += size
         if missing:
             data["files_missing_from_storage"] = missing
+        if incomplete:
+            data["files_incomplete"] = incomplete
         if not_copied:
             data["files_not_copied"] = {
                 "reason": (
@@ -1215,6 +1229,7 @@ def write_archive(user: User, out: IO[bytes], max_file_bytes: int | None = None)
         archive.writestr(
             "data.json",
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2, sort_keys=False),
+            compress_type=zipfile.ZIP_DEFLATED,
         )
 
 

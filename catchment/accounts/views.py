@@ -329,9 +329,13 @@ DELETE_ATTEMPTS = 5
 DELETE_WINDOW_SECONDS = 300
 
 
+def _export_key(user_pk: int) -> str:
+    return f"data-export:{user_pk}"
+
+
 def _export_wait(user_pk: int) -> int:
     """Seconds before this account may make another archive (0: now, and the slot is taken)."""
-    key = f"data-export:{user_pk}"
+    key = _export_key(user_pk)
     interval = int(getattr(settings, "DATA_EXPORT_INTERVAL_SECONDS", DATA_EXPORT_INTERVAL_SECONDS))
     if cache.add(key, time.time() + interval, interval):
         return 0
@@ -364,11 +368,14 @@ def data_export(request: HttpRequest) -> HttpResponseBase:
             response["Retry-After"] = str(wait)
             audit.event("ratelimit.hit", outcome="refused", retry_after=wait)
             return _no_store(response)
+        filename = export.archive_name(user)
+        try:
+            archive = export.build_archive(user)
+        except BaseException:
+            cache.delete(_export_key(user.pk))  # the slot was not used: the person may try again at once
+            raise
         download = FileResponse(
-            export.build_archive(user),
-            as_attachment=True,
-            filename=export.archive_name(user),
-            content_type="application/zip",
+            archive, as_attachment=True, filename=filename, content_type="application/zip"
         )
         return _no_store(download)
     return _no_store(render(request, "accounts/data_export.html", {}))

@@ -8,7 +8,6 @@ again), and the API answers 429 in its error shape.
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -98,28 +97,40 @@ def new_account_pace(recent: Sequence[datetime.datetime], error_class: type[E]) 
         )
 
 
-def steady(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Answer a POST no sooner than settings.STEADY_ANSWER_MS milliseconds after it arrived (reliability.md #13).
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
 
-    Signing up with a taken address and asking to reset the password of an unknown one do less work than
-    their counterparts (no account made, no reset link signed); the pages are the same, and with this floor
-    the time is too, so neither answer tells whether an address has an account. The page is rendered before
-    the wait, so no lazy rendering happens after it. Rate limits bound how many such waits one client can
-    cause (ACCOUNT_RATE_LIMITS).
+
+STEADY_ROUTES = frozenset({"account_signup", "account_reset_password"})
+
+
+class SteadyAnswerMiddleware:
+    """Answer an accepted sign-up or password reset no sooner than settings.STEADY_ANSWER_MS after it arrived
+    (reliability.md #13).
+
+    With ACCOUNT_PREVENT_ENUMERATION, an accepted sign-up or reset answers with the same redirect whether or
+    not the address has an account, but the work differs (no reset link signed for an unknown address, no
+    account made for a taken one), and the difference was measurable. With this floor the time is the same too.
+    It sits outside every other layer, so the session and the rest of the answer's work are inside the floor.
+    Only the accepted answer (a redirect) waits: a form error or a rate-limit refusal does not depend on the
+    account and answers at once, so the floor holds no worker beyond what ACCOUNT_RATE_LIMITS already allows
+    (resets 5 an hour per client address, sign-ups 10).
     """
 
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method != "POST":
-            return view(request, *args, **kwargs)
-        started = time.monotonic()
-        response = view(request, *args, **kwargs)
-        render = getattr(response, "render", None)
-        if callable(render) and not getattr(response, "is_rendered", True):
-            render()
-        remaining = settings.STEADY_ANSWER_MS / 1000 - (time.monotonic() - started)
-        if remaining > 0:
-            time.sleep(remaining)
-        return response
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
 
-    return wrapped
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.monotonic()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if (
+            request.method == "POST"
+            and match is not None
+            and match.url_name in STEADY_ROUTES
+            and 300 <= response.status_code < 400
+        ):
+            remaining = settings.STEADY_ANSWER_MS / 1000 - (time.monotonic() - started)
+            if remaining > 0:
+                _sleep(remaining)
+        return response

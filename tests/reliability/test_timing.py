@@ -6,15 +6,16 @@ Each answer must be the same (status, redirect, page with its CSRF token and the
 over RELIABILITY_TIMING_SAMPLES rounds (200 by default; each round asks about every kind in a rotating order,
 after a warm-up), each kind's times must not differ from the first kind's: median difference under 5 ms and
 Mann-Whitney U p > 0.01. Sign-in needs nothing for that (an unknown address is hashed like a known one); sign-up
-and reset answer no sooner than STEADY_ANSWER_MS after the request (core.limits.steady), measured here with the
-production value. With several comparisons at p > 0.01, equal kinds would still fail one now and then by chance,
-so a comparison that fails is measured once more and fails the test only if it fails again (a real difference
-gives p near 0 both times). The hub hashes with Argon2 here,
-as in production (the unit-test settings use MD5 for speed). A reset queues one mail for every kind of address
-(to an unknown one, the "no account here" notice), handed here to the in-memory mail backend after the commit.
+and reset answer no sooner than STEADY_ANSWER_MS after the request (core.limits.SteadyAnswerMiddleware),
+measured here with the production value. With several comparisons at p > 0.01, equal kinds would still fail one
+now and then by chance, so a comparison that fails is measured once more and fails the test only if it fails
+again (a real difference gives p near 0 both times). The hub hashes with Argon2 here, as in production (the
+unit-test settings use MD5 for speed). A reset queues one mail for every kind of address (to an unknown one, the
+"no account here" notice), handed here to the in-memory mail backend after the commit.
 
 The rate limits are lifted for the run: they answer both kinds alike anyway (tests/test_abuse.py), and with them
-on, the 200 samples would soon be measuring the 429 page. The figures are written to var/reliability/timing.json.
+on, the 200 samples would soon be measuring the 429 page. The figures are written to
+var/reliability/timing.json.
 """
 
 from __future__ import annotations

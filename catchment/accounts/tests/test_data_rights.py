@@ -5,6 +5,7 @@ ends their sessions and tokens, keeps their posts as a former member's and frees
 from __future__ import annotations
 
 import datetime
+import errno
 import io
 import json
 import zipfile
@@ -560,6 +561,61 @@ def test_files_beyond_the_archive_budget_are_listed_not_copied_and_big_archives_
     with export.build_archive(erin) as spool:
         assert spool._rolled
         assert zipfile.ZipFile(spool).read("data.json")
+
+
+class _Stored:
+    """A stored file as the export sees it: a size, and a handle that can fail when opened or partway."""
+
+    def __init__(self, content: bytes, fail_open: bool = False, fail_after: int | None = None):
+        self.size, self.content, self.fail_open, self.fail_after = (
+            len(content),
+            content,
+            fail_open,
+            fail_after,
+        )
+
+    def open(self, mode: str) -> io.BytesIO:
+        if self.fail_open:
+            raise ConnectionError("the object store timed out")
+        stored = self
+        handle = io.BytesIO(self.content)
+
+        class Handle(io.BytesIO):
+            def read(self, size: int | None = -1) -> bytes:
+                if stored.fail_after is not None and handle.tell() >= stored.fail_after:
+                    raise OSError("connection reset")
+                return handle.read(4)  # a few bytes at a time, as a slow store would give them
+
+        return Handle()
+
+
+def test_files_the_storage_cannot_give_are_named_and_a_full_disk_is_not_hidden(
+    db, monkeypatch, member, member_client
+):
+    files = [
+        ("files/library/1-whole.pdf", _Stored(b"%PDF whole file")),
+        ("files/library/2-gone.pdf", _Stored(b"%PDF", fail_open=True)),
+        ("files/library/3-cut.pdf", _Stored(b"%PDF cut short here", fail_after=8)),
+    ]
+    monkeypatch.setattr(export, "collect", lambda user: ({"account": {}}, list(files)))
+    with export.build_archive(member) as spool:
+        archive = zipfile.ZipFile(io.BytesIO(spool.read()))
+    data = json.loads(archive.read("data.json"))
+    assert archive.read("files/library/1-whole.pdf") == b"%PDF whole file"
+    assert data["files_missing_from_storage"] == ["files/library/2-gone.pdf"]
+    assert data["files_incomplete"] == ["files/library/3-cut.pdf"]
+    assert archive.getinfo("files/library/1-whole.pdf").compress_type == zipfile.ZIP_STORED
+
+    # Writing the archive itself fails (no room left): the export answers 507 and the person may try again.
+    def no_room(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export, "write_archive", no_room)
+    full = member_client.post(reverse("accounts:data_export"))
+    assert full.status_code == 507
+    monkeypatch.undo()
+    again = member_client.post(reverse("accounts:data_export"))
+    assert again.status_code == 200
 
 
 def test_the_export_runs_a_constant_number_of_queries(world):
