@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PG_URL ?= postgres://postgres@127.0.0.1:5432/catchment
 
-.PHONY: install assets translations migrate demo run test test-postgres test-reliability test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout backup restore
+.PHONY: install assets translations migrate demo run test test-postgres test-reliability test-load test-soak test-browser lint format messages clean bench bench-smoke bench-insights bench-scaleout backup restore
 
 install: $(STAMP)
 
@@ -63,6 +63,15 @@ test-reliability: install translations
 	RELIABILITY_WRITES=$(RELIABILITY_WRITES) RELIABILITY_SOAK_SECONDS=$(RELIABILITY_SOAK_SECONDS) \
 		RELIABILITY_TIMING_SAMPLES=$(RELIABILITY_TIMING_SAMPLES) \
 		$(BIN)/pytest -n 0 -m reliability -s tests/reliability $(PYTEST_ARGS)
+
+# reliability.md #34's two long runs, outside CI: 100 members for 15 minutes (load), 30 for 2 hours (soak).
+test-load: install translations
+	RELIABILITY_SOAK_CLIENTS=100 RELIABILITY_SOAK_SECONDS=900 \
+		$(BIN)/pytest -n 0 -m reliability -s tests/reliability/test_soak.py $(PYTEST_ARGS)
+
+test-soak: install translations
+	RELIABILITY_SOAK_CLIENTS=30 RELIABILITY_SOAK_SECONDS=7200 \
+		$(BIN)/pytest -n 0 -m reliability -s tests/reliability/test_soak.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
