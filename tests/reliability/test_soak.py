@@ -260,7 +260,8 @@ class Sampler:
                 rss[pid] = kb
         with harness.pg_admin() as admin:
             connections = admin.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database]
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'",
+                [self.database],
             ).fetchone()[0]
         elapsed = time.monotonic() - self.started
         answered = self.tally.count()
