@@ -184,7 +184,7 @@ def account_erase(*, actor: Viewer, user: User) -> Erased:
         audit.event(
             "account.erased",
             outcome="refused",
-            user=actor if actor.is_authenticated else None,
+            user=actor,
             target=user.pk,
             reason=type(error).__name__,
         )

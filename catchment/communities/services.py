@@ -313,7 +313,7 @@ def membership_change_role(*, actor: Viewer, community: Community, user: User, r
         audit.event(
             "community.role_changed",
             outcome="denied",
-            user=actor if actor.is_authenticated else None,
+            user=actor,
             community=community.slug,
             target=user.pk,
             role=role,
@@ -323,7 +323,7 @@ def membership_change_role(*, actor: Viewer, community: Community, user: User, r
     audit.event_on_commit(
         "community.role_changed",
         outcome="success",
-        user=actor if actor.is_authenticated else None,
+        user=actor,
         community=community.slug,
         target=user.pk,
         role=role,
@@ -351,7 +351,7 @@ def membership_remove(*, actor: Viewer, community: Community, user: User, ban: b
     audit.event_on_commit(
         "community.member_removed",
         outcome="success",
-        user=actor if actor.is_authenticated else None,
+        user=actor,
         community=community.slug,
         target=user.pk,
         ban=ban,
@@ -384,7 +384,7 @@ def convenorship_hand_over(*, actor: Viewer, community: Community, to_user: User
     audit.event_on_commit(
         "community.role_changed",
         outcome="success",
-        user=actor if actor.is_authenticated else None,
+        user=actor,
         community=community.slug,
         target=to_user.pk,
         role=Role.CONVENOR,
