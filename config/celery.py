@@ -30,4 +30,8 @@ app.conf.beat_schedule = {
     "insights": {"task": "catchment.insights.services.compute_all", "schedule": crontab(hour=2, minute=30)},
     "webhook-retries": {"task": "catchment.webhooks.services.deliver_due", "schedule": crontab(minute="*")},
     "mail-retries": {"task": "catchment.core.mail.deliver_due_mail", "schedule": crontab(minute="*")},
+    "notification-mail-sweep": {
+        "task": "catchment.notifications.services.send_due_notification_emails",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -82,6 +82,13 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notification_list"),
+            # The sweep for mail whose task never ran (services.send_due_notification_emails): only the
+            # few rows still waiting are in it.
+            models.Index(
+                fields=["created_at"],
+                name="notification_mail_waiting",
+                condition=Q(email_wanted=True, emailed_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "post", "kind"], name="notifications_once_per_post"),

@@ -3,6 +3,7 @@ their transaction; mail leaves after the commit, at most once per notification."
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from typing import cast
@@ -275,6 +276,32 @@ def send_notification_email(notification_id: int) -> bool:
     return queued is not None
 
 
+# A notification's mail is sent by the task queued when it was made; one still waiting after this long lost its
+# task (the process stopped between the commit and the send) and is sent by the sweep, unless it is older than
+# a day (news by then; the digest has it).
+SWEEP_AFTER = datetime.timedelta(minutes=2)
+SWEEP_WITHIN = datetime.timedelta(days=1)
+
+
+@task
+def send_due_notification_emails(limit: int = 200) -> int:
+    """Mail the notifications whose task never ran; every minute from Celery beat, or from
+    `manage.py send_mail_queue` (cron) in the embedded setup. Each is claimed as its own task would, so a
+    notification whose task runs meanwhile is not mailed twice. Returns how many were queued."""
+    now = timezone.now()
+    waiting = list(
+        Notification.objects.filter(
+            email_wanted=True,
+            emailed_at__isnull=True,
+            created_at__lte=now - SWEEP_AFTER,
+            created_at__gte=now - SWEEP_WITHIN,
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(send_notification_email(pk) for pk in waiting)
+
+
 @transaction.atomic
 def _queue_notification_email(notification_id: int) -> int | None:
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
@@ -282,9 +309,11 @@ def _queue_notification_email(notification_id: int) -> int | None:
     )
     if not claimed:
         return None
-    notification = Notification.objects.select_related(
-        "recipient", "actor", "topic__community", "post", "conversation", "message"
-    ).get(pk=notification_id)
+    # Four joins, not six: PostgreSQL took 8.5 ms to plan the six-table join (for 0.3 ms of work), once per
+    # mail of a fan-out. A conversation's notification reads its conversation and message on their own.
+    notification = Notification.objects.select_related("recipient", "actor", "topic__community", "post").get(
+        pk=notification_id
+    )
     recipient = notification.recipient
     if not notification.email_wanted or not may_be_mailed(recipient) or not _still_wanted(notification):
         return None

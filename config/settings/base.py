@@ -276,6 +276,11 @@ AVATAR_SIZE = 256
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Without Celery, queued mail is sent from a thread after the change commits (catchment/core/mail.py).
 MAIL_SEND_IN_THREAD = env_bool("MAIL_SEND_IN_THREAD", True)
+# Without Celery, tasks run on one background thread per process, so no request waits for them
+# (catchment/core/tasks.py); off, they run inline once the change commits.
+TASKS_IN_THREAD = env_bool("TASKS_IN_THREAD", True)
+# Mail that lost its task (a process stopped between the commit and the send), swept by send_mail_queue.
+MAIL_SWEEPS = ["catchment.notifications.services.send_due_notification_emails"]
 # A send that hangs longer than the outbox's first retry delay (60 s) could be picked up twice: give up sooner.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based backend

@@ -9,6 +9,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Mail is sent in the test's own thread, so a test sees it in mail.outbox as soon as the change commits.
 MAIL_SEND_IN_THREAD = False
+# Tasks run inline after the commit, in order, for the same reason (test_tasks.py covers the thread).
+TASKS_IN_THREAD = False
 # Every factory-made account is new; tests that post twice in a row are not about pacing (its own tests set it).
 NEW_ACCOUNT_POST_INTERVAL = 0
 # No floor on sign-up and reset answers in unit tests (tests/reliability/test_timing.py measures it).

@@ -1,5 +1,6 @@
 """Who is told about new messages, in which language, once, and how to stop it."""
 
+import os
 import re
 
 import pytest
@@ -227,3 +228,55 @@ def test_the_send_digests_command(community):
     call_command("send_digests", "--frequency", "weekly", stdout=out)
     assert "1 digest(s) sent" in out.getvalue()
     assert [message.to for message in mail.outbox] == [[reader.email]]
+
+
+def test_the_sweep_mails_a_notification_whose_task_never_ran_once(community):
+    """A process stopped between the commit and its background task: the notification waits unmailed until
+    the sweep (send_mail_queue every minute, or Celery beat) finds it; a fresh one is left to its task, one
+    older than a day is news no longer, and a second sweep sends nothing more."""
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    asker = member_of(community)
+    helper = member_of(community, user__display_name="Helper Hana")
+    topic = ask(community, asker)  # on_commit callbacks never run here: the task is lost
+    discussions.post_reply(actor=helper, topic=topic, body="Stainless ones.")
+    waiting = Notification.objects.get(recipient=asker)
+    assert waiting.email_wanted and waiting.emailed_at is None and mail.outbox == []
+
+    assert services.send_due_notification_emails() == 0  # two minutes for its own task first
+    now = timezone.now()
+    Notification.objects.filter(pk=waiting.pk).update(created_at=now - datetime.timedelta(minutes=3))
+    stale = Notification.objects.create(
+        recipient=asker, kind="reply", topic=topic, post=waiting.post, email_wanted=True
+    )
+    Notification.objects.filter(pk=stale.pk).update(created_at=now - datetime.timedelta(days=2))
+    call_command("send_mail_queue", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert [message.to for message in mail.outbox] == [[asker.email]]
+    assert "Stainless ones." in mail.outbox[0].body
+    waiting.refresh_from_db()
+    stale.refresh_from_db()
+    assert waiting.emailed_at is not None and stale.emailed_at is None
+    assert services.send_due_notification_emails() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_takes_at_most_its_limit_each_time(community):
+    """Each sweep mails at most `limit` (oldest first); repeated, it mails every waiting one exactly once."""
+    import datetime
+
+    from django.utils import timezone
+
+    asker = member_of(community)
+    topic = ask(community, asker)
+    helpers = [member_of(community) for _ in range(3)]
+    for helper in helpers:
+        discussions.post_reply(actor=helper, topic=topic, body="Also here.")
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    waiting = Notification.objects.filter(email_wanted=True, emailed_at__isnull=True).count()
+    assert waiting == 6  # the asker hears of 3 replies, the first helper of 2, the second of 1
+    assert [services.send_due_notification_emails(limit=2) for _ in range(4)] == [2, 2, 2, 0]
+    assert len(mail.outbox) == 6
+    assert not Notification.objects.filter(email_wanted=True, emailed_at__isnull=True).exists()
