@@ -85,10 +85,17 @@ class Background:
                 self.queue = queue.Queue()
                 self.thread = None
                 self.pid = os.getpid()
-            self.queue.put((task, args, kwargs))
+            # Work asked for faster than the thread does it (a hundred members replying without pause in topics
+            # a hundred people watch) would grow the queue, and the process, without end: past the limit the
+            # caller runs its task itself, so the requests that make the work slow down instead.
+            backed_up = self.queue.qsize() >= settings.TASKS_QUEUE_LIMIT
+            if not backed_up:
+                self.queue.put((task, args, kwargs))
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, name="catchment-tasks", daemon=False)
                 self.thread.start()
+        if backed_up:
+            task._run_embedded(args, kwargs)
 
     def _run(self) -> None:
         while True:

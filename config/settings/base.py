@@ -279,6 +279,8 @@ MAIL_SEND_IN_THREAD = env_bool("MAIL_SEND_IN_THREAD", True)
 # Without Celery, tasks run on one background thread per process, so no request waits for them
 # (catchment/core/tasks.py); off, they run inline once the change commits.
 TASKS_IN_THREAD = env_bool("TASKS_IN_THREAD", True)
+# Past this many waiting tasks, a process runs new ones in the request that asks for them (back-pressure).
+TASKS_QUEUE_LIMIT = env_int("TASKS_QUEUE_LIMIT", 5000)
 # Mail that lost its task (a process stopped between the commit and the send), swept by send_mail_queue.
 MAIL_SWEEPS = ["catchment.notifications.services.send_due_notification_emails"]
 # A send that hangs longer than the outbox's first retry delay (60 s) could be picked up twice: give up sooner.

@@ -15,8 +15,8 @@ no pause between requests and this mix:
 - 5 % other API calls: /me, notifications, search, reactions on posts (toggled).
 
 Every ~5 s (every 2 s in runs under 150 s) a sampler records the gunicorn workers' RSS (VmRSS, summed over the
-workers alive at that moment), the connections to the scratch database (pg_stat_activity) and the requests
-answered so far. The figures go to var/reliability/soak.json and one line is printed. Failures are answers other
+workers alive at that moment), the connections to the scratch database (pg_stat_activity), the notification
+mails the task threads have not sent yet, and the requests answered so far. The figures go to var/reliability/soak.json and one line is printed. Failures are answers other
 than 2xx/3xx and connection errors; 429 and 409 are counted apart. The run fails on any 5xx, a failure ratio
 above 0.1 %, RSS growth above 10 % (median of the samples in the last third against the first third, after the
 first 20 % as warm-up), a 95th-percentile latency in the last third more than 1.5 times (plus 250 ms, for the
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from tests.reliability import harness
@@ -272,6 +273,13 @@ class Sampler:
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'",
                 [self.database],
             ).fetchone()[0]
+        # Counted after the connections, so this one is not among them: notifications whose mail the workers'
+        # task threads have not sent yet (the partial index holds only these rows).
+        with psycopg.connect(harness.pg_url(self.database), autocommit=True) as scratch:
+            row = scratch.execute(
+                "SELECT count(*) FROM notifications_notification WHERE email_wanted AND emailed_at IS NULL"
+            ).fetchone()
+            waiting = row[0] if row else 0
         elapsed = time.monotonic() - self.started
         answered = self.tally.count()
         self.samples.append(
@@ -280,6 +288,7 @@ class Sampler:
                 "rss_kb": sum(rss.values()),
                 "workers": sorted(rss),
                 "db_connections": int(connections),
+                "mail_waiting": int(waiting),
                 "requests": answered,
                 "rps": round(answered / elapsed, 1) if elapsed else 0.0,
             }
@@ -297,7 +306,8 @@ class Sampler:
                 last = self.samples[-1]
                 print(
                     f"  {last['t']:.0f} s: {last['requests']} requests ({last['rps']}/s), "
-                    f"workers {last['rss_kb'] / 1024:.1f} MB, {last['db_connections']} DB connections",
+                    f"workers {last['rss_kb'] / 1024:.1f} MB, {last['db_connections']} DB connections, "
+                    f"{last['mail_waiting']} notification mails waiting",
                     flush=True,
                 )
                 next_report = time.monotonic() + report_every
@@ -439,6 +449,11 @@ def figures_of(
             "first_third_median": db_first,
             "last_third_median": db_last,
             "max": max((s["db_connections"] for s in sampler.samples), default=0),
+        },
+        "notification_mails_waiting": {
+            "first_third_median": statistics.median(s["mail_waiting"] for s in first) if first else 0,
+            "last_third_median": statistics.median(s["mail_waiting"] for s in last) if last else 0,
+            "at_the_end": sampler.samples[-1]["mail_waiting"] if sampler.samples else 0,
         },
         "samples_in_windows": [len(first), len(last)],
         "sampler_errors": sampler.errors,

@@ -19,6 +19,7 @@ from catchment.core.tasks import task, wait_for_background_tasks
 ROOT = Path(__file__).resolve().parents[3]
 ran: list[tuple[str, str]] = []
 RELEASE = threading.Event()
+STARTED = threading.Event()
 
 
 @task
@@ -28,6 +29,7 @@ def record(value: str) -> None:
 
 @task
 def blocked(value: str) -> None:
+    STARTED.set()
     RELEASE.wait(timeout=10)
     ran.append((value, threading.current_thread().name))
 
@@ -49,6 +51,7 @@ def threaded(settings):
     settings.TASKS_IN_THREAD = True
     ran.clear()
     RELEASE.clear()
+    STARTED.clear()
     yield
     RELEASE.set()
     wait_for_background_tasks()
@@ -147,6 +150,21 @@ def test_a_process_that_exits_first_runs_what_it_queued():
         check=True,
     )
     assert done.stdout.splitlines() == ["main done", "ran 0", "ran 1", "ran 2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_past_the_queue_limit_the_caller_runs_its_task_itself(threaded, settings):
+    settings.TASKS_QUEUE_LIMIT = 2
+    blocked.enqueue("first")  # holds the thread
+    assert STARTED.wait(timeout=10)
+    record.enqueue("second")
+    record.enqueue("third")  # two waiting: the limit
+    record.enqueue("fourth")  # run here, at once
+    caller = threading.current_thread().name
+    assert ran == [("fourth", caller)]
+    RELEASE.set()
+    wait_for_background_tasks()
+    assert [value for value, _thread in ran] == ["fourth", "first", "second", "third"]
 
 
 def test_a_forked_child_does_not_run_its_parents_queue(threaded):
