@@ -15,14 +15,15 @@ no pause between requests and this mix:
 - 5 % other API calls: /me, notifications, search, reactions on posts (toggled).
 
 Every ~5 s (every 2 s in runs under 150 s) a sampler records the gunicorn workers' RSS (VmRSS, summed over the
-workers alive at that moment), the connections to the scratch database (pg_stat_activity), the notification
-mails the task threads have not sent yet, and the requests answered so far. The figures go to
-var/reliability/soak.json and one line is printed. Failures are answers other than 2xx/3xx and connection errors; 429 and 409 are counted apart. The run fails on any 5xx, a failure ratio
-above 0.1 %, RSS growth above 10 % (median of the samples in the last third against the first third, after the
-first 20 % as warm-up), a 95th-percentile latency in the last third more than 1.5 times (plus 250 ms, for the
-short CI runs' noise) that of the first third (answers by the time they completed), or database connections that
-grow: more in the last third than in the first beyond each worker's two (its requests' and its task thread's,
-which closes when idle), or more than three per worker at any moment (a short mail thread's besides)."""
+workers alive at that moment), the connections to the scratch database (pg_stat_activity), the notification mails
+the task threads have not sent yet, and the requests answered so far. The figures go to var/reliability/soak.json
+and one line is printed. Failures are answers other than 2xx/3xx and connection errors; 429 and 409 are counted
+apart. The run fails on any 5xx, a failure ratio above 0.1 %, RSS growth above 10 % (median of the samples in the
+last third against the first third, after the first 20 % as warm-up), a 95th-percentile latency in the last third
+more than 1.5 times (plus 250 ms, for the short CI runs' noise) that of the first third (answers by the time they
+completed), or database connections that grow: more in the last third than in the first beyond each worker's two
+(its requests' and its task thread's, which closes when idle), or more than three per worker at any moment (a short
+mail thread's besides)."""
 
 from __future__ import annotations
 
