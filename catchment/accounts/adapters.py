@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from catchment.accounts.models import User
+from catchment.accounts.passwords import MaximumLengthValidator, too_long
 from catchment.accounts.services import profile_ensure
 from catchment.core.mail import queue_mail
 
@@ -24,6 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
         from catchment.api.services import tokens_revoke_all
 
         tokens_revoke_all(user=user)
+
+    def clean_password(self, password: str, user: Any = None) -> str:
+        """A password past the ceiling is refused before the other validators (the similarity check among
+        them) spend any time on it."""
+        if too_long(password):
+            MaximumLengthValidator().validate(password)
+        return super().clean_password(password, user)
 
     def populate_username(self, request: HttpRequest, user: Any) -> None:
         """Handles are slugs (they appear in profile addresses), unique, derived from the email's local part."""

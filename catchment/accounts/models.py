@@ -58,6 +58,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def check_password(self, raw_password: str) -> bool:
+        """A password past the ceiling (accounts/passwords.py) is wrong without being hashed: the current
+        password asked by a password change, a re-authentication or an account's deletion."""
+        from catchment.accounts.passwords import too_long
+
+        if too_long(raw_password):
+            return False
+        return super().check_password(raw_password)
+
 
 class Theme(models.Model):
     """One entry of the hub-wide thematic taxonomy, named in each interface language; staff edit it."""

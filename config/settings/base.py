@@ -179,6 +179,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 AUTHENTICATION_BACKENDS = [
+    # First: stops any sign-in with a password too long to be one, before a backend hashes it (ASVS 2.1.2).
+    "catchment.accounts.passwords.PasswordCeilingBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -194,6 +196,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "catchment.accounts.passwords.MaximumLengthValidator"},  # 128 characters (ASVS 2.1.2)
 ]
 
 # Accounts (django-allauth)
