@@ -13,7 +13,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from catchment.core import audit, pagecache
+        from catchment.core import audit, middleware, pagecache
 
         pagecache.connect()
         audit.connect()
+        middleware.connect()

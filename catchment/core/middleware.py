@@ -1,5 +1,5 @@
-"""Per-request middleware: the signed-in user's language and time zone, conditional GET, private answers,
-and outage answers (503/507) instead of tracebacks."""
+"""Per-request middleware: the signed-in user's language and time zone, idle sign-in sessions, conditional
+GET, private answers, and outage answers (503/507) instead of tracebacks."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import logging
 import re
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware import http
 from django.utils import timezone, translation
@@ -17,6 +19,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.http import quote_etag
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# When IdleSessionMiddleware last moved the session's expiry (Unix time).
+REFRESHED_KEY = "catchment_refreshed"
 logger = logging.getLogger(__name__)
 CSRF_TOKEN_VALUE = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+')
 
@@ -41,6 +45,38 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """A sign-in ends after SESSION_COOKIE_AGE without use (SESSION_IDLE_DAYS), not that long after it began:
+    a signed-in session is saved again, which moves its expiry (in the database and on the cookie), when it was
+    last refreshed SESSION_REFRESH_SECONDS ago or more; so an active member stays signed in for at most one
+    write a day, and a forgotten session on a shared computer ends within the idle period. Sign-in stamps the
+    session (`connect`), in the same save as the sign-in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY) is not None:
+            now = int(timezone.now().timestamp())
+            if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = now
+        return response
+
+
+def connect() -> None:
+    """Stamp each new sign-in's session (called once, from the core app), so its first pages do not save it."""
+    from django.contrib.auth.signals import user_logged_in
+
+    def stamp(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[REFRESHED_KEY] = int(timezone.now().timestamp())
+
+    user_logged_in.connect(stamp, weak=False, dispatch_uid="catchment.core.middleware.stamp")
 
 
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "catchment.core.middleware.UserPreferencesMiddleware",
+    "catchment.core.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -347,6 +348,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_SAMESITE = "Lax"
+# A sign-in ends after this many days without use (core.middleware.IdleSessionMiddleware moves the expiry at
+# most once per SESSION_REFRESH_SECONDS while the member is active); unticking "Remember me" ends it with the
+# browser as well.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_DAYS", 14) * 24 * 60 * 60
+SESSION_REFRESH_SECONDS = 24 * 60 * 60
 
 LOGGING = {
     "version": 1,
