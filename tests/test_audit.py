@@ -26,9 +26,12 @@ def _audit_events(records: list[logging.LogRecord]) -> list[dict]:
 
 
 def test_security_events_are_logged_and_no_secret_reaches_any_log(
-    db, caplog, django_capture_on_commit_callbacks
+    db, caplog, django_capture_on_commit_callbacks, monkeypatch
 ):
     caplog.set_level(logging.DEBUG)
+    # "django.request" writes to its own handler (with the request id) and does not pass its lines up to the
+    # root logger that caplog listens on; hand them to caplog too, so they are searched for secrets as well.
+    monkeypatch.setattr(logging.getLogger("django.request"), "handlers", [caplog.handler])
     community = CommunityFactory(slug="basins")
     person = ProfileFactory(user__email="ana@example.org").user
     other = ProfileFactory().user

@@ -84,6 +84,16 @@ def event_on_commit(
     )
 
 
+class RequestIdFilter(logging.Filter):
+    """Gives every log record the id of the request being answered ("-" outside one), for LOGGING's
+    "django.request" lines: the traceback of a 500 carries the reference its error page shows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = _current.get()
+        record.request_id = getattr(request, "request_id", "-") if request is not None else "-"
+        return True
+
+
 class RequestIdMiddleware:
     """Gives every request an id (a proxy's well-formed X-Request-ID, or a new one), sends it back, and makes
     the request known to `event()` for the length of the request."""

@@ -6,6 +6,7 @@ import errno
 import logging
 import sqlite3
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -122,12 +123,12 @@ def outage(exception: BaseException | None) -> str | None:
     return None
 
 
-def _error_page(template: str, status: int) -> HttpResponse:
+def _error_page(template: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
     """An error page drawn without the request's context processors, which would ask the database (the
     thing that may be failing) for the person's notifications; if even that fails, a few plain words."""
     content: str
     try:
-        content = render_to_string(template)
+        content = render_to_string(template, context)
     except Exception:  # the last answer the server gives: never a traceback
         logger.exception("could not draw the %s page", status)
         content = f"<!DOCTYPE html><title>Catchment</title><p>{_('Something went wrong on our side')}</p>"
@@ -157,8 +158,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     kind = outage(sys.exc_info()[1])
     if kind is not None:
         return outage_response(request, kind)
+    # The page shows the request's id and nothing else about the error; the log line of the traceback carries
+    # the same id (LOGGING's "django.request"), so a member quoting it leads to the cause.
+    reference = getattr(request, "request_id", "")
     response = _api_error(request, 500, "server_error", _("Something went wrong on our side")) or (
-        _error_page("500.html", 500)
+        _error_page("500.html", 500, {"reference": reference})
     )
     add_never_cache_headers(response)
     return response

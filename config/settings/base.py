@@ -357,10 +357,19 @@ SESSION_REFRESH_SECONDS = 24 * 60 * 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "catchment.core.audit.RequestIdFilter"}},
+    "formatters": {"request": {"format": "%(levelname)s %(name)s request_id=%(request_id)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "request"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Security events (catchment/core/audit.py), one JSON object per line; route them to their own sink here.
-    "loggers": {"catchment.audit": {"level": "INFO"}},
+    "loggers": {
+        # Security events (catchment/core/audit.py), one JSON object per line; route them to their own sink here.
+        "catchment.audit": {"level": "INFO"},
+        # Errors answering a request (a 500's traceback), with the request id its error page shows.
+        "django.request": {"handlers": ["requests"], "propagate": False},
+    },
 }
 
 # Files attached to messages: checked from their content (catchment/core/uploads.py), at most this many
