@@ -113,6 +113,25 @@ def test_a_repeated_post_with_the_same_idempotency_key_creates_one_thing_and_rep
     assert Membership.objects.filter(community=hub.public, user=hub.outsider).count() == 1
 
 
+def test_a_registration_sent_twenty_times_with_its_key_gives_one_row_and_one_answer(hub):
+    """reliability.md #18, sequential half (the concurrent half is events/tests/test_capacity_race.py)."""
+    client = bearer(token_for(hub.member))
+    url = f"/api/v1/events/{hub.event.pk}/registration/"
+    answers = [
+        client.post(url, {"language": "en"}, format="json", HTTP_IDEMPOTENCY_KEY="register-once")
+        for _attempt in range(20)
+    ]
+    assert {answer.status_code for answer in answers} == {201}
+    assert all(answer.json() == answers[0].json() for answer in answers)
+    assert [answer.get("Idempotent-Replayed") for answer in answers[1:]] == ["true"] * 19
+    assert Registration.objects.filter(event=hub.event, user=hub.member).count() == 1
+    # Without the key, a repeat is told it is already registered (400), never a 500 or a second row.
+    again = client.post(url, {"language": "en"}, format="json")
+    assert again.status_code == 400
+    assert "already registered" in again.json()["error"]["message"]
+    assert Registration.objects.filter(event=hub.event, user=hub.member).count() == 1
+
+
 def test_the_same_key_with_a_different_body_is_refused(hub):
     client = bearer(token_for(hub.member))
     url = f"/api/v1/events/{hub.event.pk}/registration/"
@@ -155,6 +174,25 @@ def test_too_many_requests_get_429_with_retry_after(api, hub, monkeypatch):
     limited = api.get("/api/v1/communities/")
     assert int(limited["Retry-After"]) > 0
     assert limited.json()["error"]["code"] == "throttled"
+
+
+def test_a_burst_from_one_address_is_cut_at_the_default_rate_and_others_are_not_touched(hub):
+    """reliability.md #16: 500 anonymous requests from one address, a neighbour's request between every
+    ten: the flooder gets exactly the default 120 a minute, then 429 with Retry-After; the neighbour none."""
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    flooder, neighbour = APIClient(REMOTE_ADDR="198.51.100.66"), APIClient(REMOTE_ADDR="203.0.113.5")
+    flood, beside = [], []
+    for number in range(500):
+        flood.append(flooder.get("/api/v1/communities/"))
+        if number % 10 == 0:
+            beside.append(neighbour.get("/api/v1/communities/").status_code)
+    statuses = [answer.status_code for answer in flood]
+    assert statuses == [200] * 120 + [429] * 380
+    assert all(0 < int(answer["Retry-After"]) <= 60 for answer in flood[120:])
+    assert beside == [200] * 50
+    print(f"API burst: 500 requests from one address, 429 from request 121; neighbour: {len(beside)} x 200")
 
 
 def test_answers_to_credentials_are_never_for_shared_caches(api, hub, client):
