@@ -49,6 +49,32 @@ def test_guessing_one_account_from_many_addresses_is_stopped(db):
     assert "_auth_user_id" not in final.session
 
 
+def test_the_lock_lifts_five_minutes_after_the_first_failure_and_not_before(db, monkeypatch):
+    """Time to unlock (reliability.md #12): the account's budget is 5 failures in a sliding 5 minutes, so the
+    right password is refused until the first failure is 5 minutes old, then accepted."""
+    import time
+
+    UserFactory(email="target@example.org")
+    real_time = time.time
+    started = real_time()
+    offset = {"seconds": 0.0}
+    monkeypatch.setattr(time, "time", lambda: real_time() + offset["seconds"])
+    for attempt in range(5):
+        Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}").post(
+            reverse("account_login"), {"login": "target@example.org", "password": f"guess-{attempt}"}
+        )
+    right = {"login": "target@example.org", "password": "correct-horse-battery"}
+    offset["seconds"] = 298 - (real_time() - started)  # 298 s after the first failure
+    early = Client(REMOTE_ADDR="203.0.113.77")
+    assert "Too many failed login attempts" in early.post(reverse("account_login"), right).content.decode()
+    assert "_auth_user_id" not in early.session
+    offset["seconds"] = 301 - (real_time() - started)
+    later = Client(REMOTE_ADDR="203.0.113.78")
+    assert later.post(reverse("account_login"), right).status_code == 302
+    assert "_auth_user_id" in later.session
+    print("time to unlock: 300 s after the first failure of the five")
+
+
 def test_a_forged_forwarded_for_header_does_not_buy_new_attempts(db):
     """200 wrong passwords on one account from one client rotating X-Forwarded-For: the header is not trusted
     (no proxy configured), so the address limit and the account limit both hold."""

@@ -220,3 +220,61 @@ def test_members_add_resources_with_a_file_or_a_link_and_bad_files_are_refused(h
         "Basin map",
         "River toolkit",
     ]
+
+
+def _stored_files(storage, folder=""):
+    directories, files = storage.listdir(folder)
+    found = {f"{folder}/{name}".lstrip("/") for name in files}
+    for directory in directories:
+        found |= _stored_files(storage, f"{folder}/{directory}".lstrip("/"))
+    return found
+
+
+def test_refused_uploads_leave_no_file_behind_and_the_size_limit_is_exact(hub, settings):
+    """reliability.md #9: the hostile files of the table, each refused with 400 through the API, leave no
+    file in storage and no row; a file of exactly LIBRARY_MAX_BYTES is accepted, one byte more is refused."""
+    from django.core.files.storage import default_storage
+
+    from catchment.communities.tests.factories import jpeg_bytes as picture
+
+    limit = 4000
+    settings.LIBRARY_MAX_BYTES = limit
+    head, tail = b"%PDF-1.4\n1 0 obj<<>>endobj\n", b"\ntrailer<<>>\n%%EOF\n"
+
+    def pdf_of(size):
+        return head + b" " * (size - len(head) - len(tail)) + tail
+
+    hostile = {
+        "x.html": b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>",
+        "x.svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
+        "x.png": b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script></html>",
+        "x.jpg": b"MZ\x90\x00\x03\x00\x00\x00\x04\x00 This program cannot be run in DOS mode",
+        "../../x.png": picture()[:50],
+        "empty.pdf": b"",
+        "one-byte-over.pdf": pdf_of(limit + 1),
+    }
+    client = writer(hub.member)
+    before_files = _stored_files(default_storage)
+    before_rows = Resource.objects.count()
+    statuses = {}
+    for name, content in hostile.items():
+        upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+        response = client.post(
+            "/api/v1/resources/",
+            {"community": "rivers", "kind": "document", "title": name, "language": "en", "file": upload},
+            format="multipart",
+        )
+        statuses[name] = response.status_code
+    assert set(statuses.values()) == {400}, statuses
+    assert _stored_files(default_storage) == before_files  # 0 orphan files
+    assert Resource.objects.count() == before_rows
+    exact = SimpleUploadedFile("exact.pdf", pdf_of(limit), content_type="application/pdf")
+    accepted = client.post(
+        "/api/v1/resources/",
+        {"community": "rivers", "kind": "document", "title": "Exact", "language": "en", "file": exact},
+        format="multipart",
+    )
+    assert accepted.status_code == 201, accepted.json()
+    assert accepted.json()["size"] == limit
+    assert len(_stored_files(default_storage) - before_files) == 1
+    print(f"uploads: {len(hostile)} refused, 0 orphan files; largest accepted {limit} bytes of {limit}")
