@@ -1,12 +1,19 @@
 """Backups restore: a backup of a hub with data, restored into a scratch database, holds the same number of
-rows in every table (reliability.md #29), on SQLite and on PostgreSQL; uploads come back too."""
+rows in every table and the same rows (a digest of each table), needs no migration (`migrate --check`), and
+takes the printed time to restore (reliability.md #29), on SQLite and on PostgreSQL; uploads come back too."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 import tarfile
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -33,6 +40,50 @@ def fill():
         )
 
 
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def digests(execute, tables):
+    """A digest of each table's rows as the database writes them as text, sorted, from a function running SQL on
+    one database (so no driver's conversions differ between the two sides): on PostgreSQL each row's text (the
+    caller sets the same time zone on both sides), on SQLite each value's quote()."""
+    found = {}
+    for table in tables:
+        if connection.vendor == "postgresql":
+            sql = f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" AS t"  # noqa: S608
+        else:
+            columns = [row[1] for row in execute(f'PRAGMA table_info("{table}")')]
+            values = " || '|' || ".join(f'quote("{column}")' for column in columns)
+            sql = f'SELECT {values} AS r FROM "{table}" ORDER BY r'  # noqa: S608 - our own table and column names
+        found[table] = hashlib.sha256(repr(execute(sql)).encode()).hexdigest()
+    return found
+
+
+def source_digests(tables):
+    with connection.cursor() as cursor:
+
+        def execute(sql):
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+        return digests(execute, tables)
+
+
+def migrations_pending(database_url):
+    """`manage.py migrate --check` against the restored database: exit 0 when nothing is left to apply."""
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings.test")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
 def scratch_counts_sqlite(path):
     with sqlite3.connect(path) as scratch:
         tables = [row[0] for row in scratch.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -45,13 +96,22 @@ def test_a_sqlite_backup_restores_into_a_scratch_database_with_every_row(tmp_pat
     fill()
     made = backups.backup_database("default", tmp_path)
     scratch_path = tmp_path / "scratch.sqlite3"
+    started = time.monotonic()
     scratch = sqlite3.connect(scratch_path)
     backups.restore_sqlite(made, scratch)
     scratch.close()
+    took = time.monotonic() - started
     expected = backups.row_counts("default")
     restored = scratch_counts_sqlite(scratch_path)
     assert {t: restored.get(t) for t in expected} == expected
     assert expected["discussions_topic"] == 5 and expected["discussions_post"] == 5
+    with sqlite3.connect(scratch_path) as scratch:
+        assert digests(lambda sql: scratch.execute(sql).fetchall(), expected) == source_digests(expected)
+    code, output = migrations_pending(f"sqlite:///{scratch_path}")
+    assert code == 0, output
+    print(
+        f"SQLite restore: {len(expected)} tables, {sum(expected.values())} rows in {took:.2f} s, 0 mismatches"
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite path")
@@ -91,12 +151,22 @@ def test_a_postgres_backup_restores_into_a_scratch_database_with_every_row(tmp_p
     admin = psycopg.connect(dbname="postgres", autocommit=True, **{k.lower(): v for k, v in server.items()})
     admin.execute(f'CREATE DATABASE "{scratch}"')
     try:
+        started = time.monotonic()
         backups.restore_postgres(made, {**settings, "NAME": scratch})
+        took = time.monotonic() - started
         expected = backups.row_counts("default")
         with psycopg.connect(dbname=scratch, **{k.lower(): v for k, v in server.items()}) as restored:
+            restored.execute("SET TIME ZONE 'UTC'")  # as Django's own connection
             counts = {t: restored.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in expected}  # noqa: S608
+            restored_digests = digests(lambda sql: restored.execute(sql).fetchall(), expected)
         assert counts == expected
         assert expected["discussions_topic"] == 5
+        assert restored_digests == source_digests(expected)
+        user = f"{server['USER']}@" if server.get("USER") else ""
+        address = f"{server.get('HOST', '127.0.0.1')}:{server.get('PORT') or 5432}"
+        code, output = migrations_pending(f"postgres://{user}{address}/{scratch}")
+        assert code == 0, output
+        print(f"PostgreSQL restore: {len(expected)} tables, {sum(expected.values())} rows in {took:.2f} s")
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
         admin.close()
