@@ -26,6 +26,7 @@ from catchment.communities.tests.factories import (
 )
 from catchment.discussions import services as services_discussions
 from catchment.webhooks import services as webhooks
+from tests.sweep import body_of
 from tests.test_permission_matrix import all_patterns
 
 ROLES = ["anonymous", "non_member", "applicant", "member", "moderator", "co_convenor", "convenor", "staff"]
@@ -267,8 +268,7 @@ def test_each_role_gets_exactly_what_it_may_and_no_private_text_otherwise(db, ro
         want = expected(name, role, visibility)
         if response.status_code != want:
             problems.append(f"{name}: {response.status_code}, expected {want}")
-        raw = b"".join(response.streaming_content) if response.streaming else response.content
-        body = raw.decode(errors="replace")
+        body = body_of(response)  # the text and every header, a redirect's Location among them
         if not reads(role, visibility) and any(marker in body for marker in PRIVATE_TEXT):
             problems.append(f"{name}: private text shown to {role}")
         if name == "communities:catalogue" and not sees(role, visibility) and community.name in body:
