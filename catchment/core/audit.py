@@ -89,8 +89,7 @@ class RequestIdFilter(logging.Filter):
     "django.request" lines: the traceback of a 500 carries the reference its error page shows."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request = _current.get()
-        record.request_id = getattr(request, "request_id", "-") if request is not None else "-"
+        record.request_id = getattr(_current.get(), "request_id", "-")
         return True
 
 
