@@ -817,8 +817,9 @@ def _prepare_soak(clients: int) -> dict[str, Any]:
             "community__slug", "pk"
         )
     )
-    posts = list(
+    posts = list(  # not the writers' own (the crash seed's community is among them): no one reacts to their own
         Post.objects.filter(topic__community__slug__in=readable, topic__status="visible", status="visible")
+        .exclude(author__in=writers)
         .order_by("pk")
         .values_list("topic__community__slug", "topic_id", "pk")[:200]
     )

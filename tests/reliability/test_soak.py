@@ -15,18 +15,22 @@ no pause between requests and this mix:
 - 5 % other API calls: /me, notifications, search, reactions on posts (toggled).
 
 Every ~5 s (every 2 s in runs under 150 s) a sampler records the gunicorn workers' RSS (VmRSS, summed over the
-workers alive at that moment), the connections to the scratch database (pg_stat_activity), the notification mails
-the task threads have not sent yet, and the requests answered so far. The figures go to var/reliability/soak.json
-and one line is printed. Failures are answers other than 2xx/3xx and connection errors; 429 and 409 are counted
-apart. The run fails on any 5xx, a failure ratio above 0.1 %, RSS growth above 10 % (median of the samples in the
-last third against the first third, after the first 20 % as warm-up), a 95th-percentile latency in the last third
-more than 1.5 times (plus 250 ms, for the short CI runs' noise) that of the first third (answers by the time they
-completed), or database connections that leak or grow: any connection left idle for IDLE_LONG_S (twice the
-harness's CONN_MAX_AGE, after which a worker closes its own; a leaked one is never closed), a floor (the lowest
-quarter of the samples) higher in the last third than in the first beyond each worker's two (its requests' and its
-task thread's, which closes when idle), or more than four per worker at any moment (short-lived mail threads, one
-connection each, come and go besides; the 2-hour run of stop 20 counted up to 10 on 3 workers, their median
-rising from 6 to 7 as the busier last third kept them alive longer, which the old median check took for growth)."""
+workers alive at that moment), the connections to the scratch database (pg_stat_activity), the notification
+mails the task threads have not sent yet, and the requests answered so far. The figures go to
+var/reliability/soak.json and one line is printed. Failures are answers other than 2xx/3xx and connection
+errors; 429 and 409 are counted apart. The run fails on any 5xx, on any other 4xx (the clients ask only for what
+their member may do: the few 403s of the 2-hour runs of stops 19 and 20 were members reacting to their own
+posts, which the seed listed among the posts to react to until it left the writers' own out), a failure ratio
+above 0.1 %, RSS growth above 10 % (median of the samples in the last third against the first third, after the
+first 20 % as warm-up), a 95th-percentile latency in the last third more than 1.5 times (plus 250 ms, for the
+short CI runs' noise) that of the first third (answers by the time they completed), or database connections that
+leak or grow: any connection left idle for IDLE_LONG_S (twice the harness's CONN_MAX_AGE, after which a worker
+closes its own; a leaked one is never closed), a floor (the lowest quarter of the samples) higher in the last
+third than in the first beyond each worker's two, or more than three per worker at any moment: a worker holds
+one for its requests, one for its task thread (busy under this load) and one for its mail thread (mostly idle),
+the last two closed when idle (the 2-hour run of stop 20 counted up to 10 on 3 workers, when each mail went from
+a short-lived thread with its own connection; the median rose from 6 to 7 as the busier last third kept more of
+them alive, which the old median check took for growth)."""
 
 from __future__ import annotations
 
@@ -407,6 +411,11 @@ def figures_of(
     expected = tally.statuses.get("409", 0) + tally.statuses.get("429", 0)
     failures = sum(tally.failures.values())
     server_errors = sum(n for status, n in tally.statuses.items() if status.isdigit() and int(status) >= 500)
+    refusals = sum(
+        n
+        for status, n in tally.statuses.items()
+        if status.isdigit() and 400 <= int(status) < 500 and int(status) not in (409, 429)
+    )
     first, last = windows(sampler.samples, seconds)
     rss_first = statistics.median(s["rss_kb"] for s in first) if first else 0
     rss_last = statistics.median(s["rss_kb"] for s in last) if last else 0
@@ -445,6 +454,7 @@ def figures_of(
         "failure_examples": tally.examples,
         "failed_registrations_history": tally.event_histories[:10],
         "server_errors": server_errors,
+        "refusals": refusals,
         "responses_with_traceback": tally.tracebacks,
         "rss_mb": {
             "first_third_median": round(rss_first / 1024, 1),
@@ -563,7 +573,8 @@ def test_load_and_soak_keeps_answers_memory_and_connections_steady(soak_hub):
         f"{figures['rps']}/s, p50/p95/p99 {figures['latency_ms']['p50']}/{figures['latency_ms']['p95']}/"
         f"{figures['latency_ms']['p99']} ms (p95 {thirds['first_third']['p95']} → {thirds['last_third']['p95']} "
         f"ms by third), failures {figures['failure_ratio']:.3%} "
-        f"({figures['expected_409_429']} × 409/429), 5xx {figures['server_errors']}, "
+        f"({figures['expected_409_429']} × 409/429), other 4xx {figures['refusals']}, "
+        f"5xx {figures['server_errors']}, "
         f"RSS {rss['first_third_median']} → {rss['last_third_median']} MB ({(rss['growth'] or 0):+.1%}), "
         f"DB connections {figures['db_connections']['first_third_median']} → "
         f"{figures['db_connections']['last_third_median']} (floor {figures['db_connections']['first_third_p25']} → "
@@ -576,6 +587,7 @@ def test_load_and_soak_keeps_answers_memory_and_connections_steady(soak_hub):
     assert all(figures["samples_in_windows"]), "too few samples for the RSS and connection windows"
     assert figures["requests"] > 0
     assert figures["server_errors"] == 0, figures["failure_examples"]
+    assert figures["refusals"] == 0, figures["failure_examples"]
     assert figures["responses_with_traceback"] == 0
     assert figures["failure_ratio"] <= MAX_FAILURE_RATIO, figures["failures_by_request"]
     assert rss["growth"] is not None and rss["growth"] <= MAX_RSS_GROWTH
@@ -586,4 +598,4 @@ def test_load_and_soak_keeps_answers_memory_and_connections_steady(soak_hub):
     connections = figures["db_connections"]
     assert connections["idle_long_max"] == 0, connections
     assert connections["last_third_p25"] <= max(connections["first_third_p25"], 2 * WORKERS), connections
-    assert connections["max"] <= 4 * WORKERS, connections
+    assert connections["max"] <= 3 * WORKERS, connections
