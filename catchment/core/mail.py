@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -13,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from catchment.core.tasks import task
+from catchment.core.tasks import Background, Task, task
 
 if TYPE_CHECKING:
     from catchment.core.models import OutboundMail
@@ -79,25 +78,37 @@ def queue_mail(
     return mail.pk
 
 
+def _send_and_sweep(pk: int) -> None:
+    _attempt(pk)
+    if _mail_thread.queue.empty():  # new mail first: a reset never waits behind retries to a down server
+        deliver_due_mail(limit=20)
+
+
+_SEND_AND_SWEEP = Task(_send_and_sweep)
+
+
+# Without a task queue, mail leaves from one lasting thread per process (its own, so a reset never waits
+# behind a fan-out's notifications on the task thread), which holds a database connection only while mail
+# is waiting. Past TASKS_QUEUE_LIMIT waiting messages a new one stays in the outbox for the sweep that
+# follows the last message waiting (or cron's).
+_mail_thread = Background(name="catchment-mail", overflow="drop")
+
+
 def _deliver_embedded(pk: int) -> None:
-    """Without a task queue, mail is sent from a short-lived thread once the change commits, so the answer
-    never waits for the SMTP server (and so never takes longer for an address that has an account: a reset
-    or sign-up must not tell). Mail that failed earlier and is due again goes with it, so even without cron
-    nothing stays behind for long."""
-
-    def send() -> None:
-        try:
-            _attempt(pk)
-            deliver_due_mail(limit=20)
-        except Exception:  # logged, never raised into a request; the outbox keeps the message
-            logger.exception("mail %s: embedded delivery failed", pk)
-        finally:
-            connection.close()
-
+    """Without a task queue, mail is sent from the mail thread once the change commits, so the answer never
+    waits for the SMTP server (and so never takes longer for an address that has an account: a reset or
+    sign-up must not tell). Mail that failed earlier and is due again goes with it, so even without cron
+    nothing stays behind for long. A failure is logged, never raised into a request; the outbox keeps the
+    message."""
     if settings.MAIL_SEND_IN_THREAD:
-        threading.Thread(target=send, name=f"mail-{pk}", daemon=True).start()
+        _mail_thread.put(_SEND_AND_SWEEP, (pk,), {})
     else:
         _attempt(pk)
+
+
+def wait_for_mail_thread() -> None:
+    """Block until the mail thread has sent what was queued (for tests)."""
+    _mail_thread.wait()
 
 
 def _send(mail: OutboundMail) -> None:

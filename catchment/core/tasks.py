@@ -18,7 +18,7 @@ import queue
 import threading
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
@@ -67,11 +67,19 @@ class Background:
     first task (so a gunicorn master that preloads the app starts none, and a forked worker starts its own),
     keeps its database connection while work is waiting and closes it when the queue is empty, and, since it
     is not a daemon, the interpreter waits for it at exit: once the main thread has finished, it runs what is
-    left and stops."""
+    left and stops.
+
+    Past `TASKS_QUEUE_LIMIT` waiting tasks, a task is run by its caller (`overflow="run"`, the default) or not
+    queued at all (`overflow="drop"`, for work that is kept elsewhere and swept up later, as the mail outbox
+    is: the caller never waits for it, whatever the backlog)."""
 
     POLL_SECONDS = 0.5
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "catchment-tasks", overflow: Literal["run", "drop"] = "run") -> None:
+        if overflow not in ("run", "drop"):
+            raise ValueError(f"overflow must be 'run' or 'drop', not {overflow!r}")
+        self.name = name
+        self.overflow = overflow
         self.lock = threading.Lock()
         self.queue: queue.Queue[tuple[Task, tuple[Any, ...], dict[str, Any]]] = queue.Queue()
         self.thread: threading.Thread | None = None
@@ -85,15 +93,21 @@ class Background:
                 self.pid = os.getpid()
             # Work asked for faster than the thread does it (a hundred members replying without pause in topics
             # a hundred people watch) would grow the queue, and the process, without end: past the limit the
-            # caller runs its task itself, so the requests that make the work slow down instead.
-            backed_up = self.queue.qsize() >= settings.TASKS_QUEUE_LIMIT
+            # caller runs its task itself, so the requests that make the work slow down instead (or, for work kept
+            # elsewhere, it is left to that place's sweep).
+            backed_up = self.queue.qsize() >= max(1, settings.TASKS_QUEUE_LIMIT)
             if not backed_up:
                 self.queue.put((task, args, kwargs))
             if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, name="catchment-tasks", daemon=False)
+                self.thread = threading.Thread(target=self._run, name=self.name, daemon=False)
                 self.thread.start()
         if backed_up:
-            task._run_embedded(args, kwargs)
+            if self.overflow == "run":
+                task._run_embedded(args, kwargs)
+            else:
+                logger.warning(
+                    "%s: %d tasks waiting, %s left for the sweep", self.name, self.queue.qsize(), task.name
+                )
 
     def _run(self) -> None:
         while True:
@@ -101,7 +115,10 @@ class Background:
                 task, args, kwargs = self.queue.get(timeout=self.POLL_SECONDS)
             except queue.Empty:
                 if not threading.main_thread().is_alive():
-                    return
+                    with self.lock:  # a task put meanwhile (by the other thread) starts a new one
+                        if self.queue.empty():
+                            self.thread = None
+                            return
                 continue
             try:
                 task._run_embedded(args, kwargs)  # a failure is logged there; the thread goes on
@@ -114,6 +131,8 @@ class Background:
 
     def wait(self) -> None:
         """Block until every queued task has run (for tests and management commands)."""
+        if self.pid != os.getpid():  # a forked child waits for nothing of its parent's
+            return
         self.queue.join()
 
 

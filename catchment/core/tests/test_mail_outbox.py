@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 import threading
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from catchment.communities.tests.factories import CommunityFactory
 from catchment.core import mail as outbox
@@ -171,7 +172,84 @@ def test_without_a_task_queue_mail_leaves_from_a_thread_after_the_commit(setting
     # Back from the "request" at once, while the server is still answering.
     assert mail.outbox == []
     slow.set()
-    for thread in [t for t in threading.enumerate() if t.name.startswith("mail-")]:
-        thread.join(10)
+    outbox.wait_for_mail_thread()
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
     assert OutboundMail.objects.get().sent_at is not None
+
+
+class NamingBackend(BaseEmailBackend):
+    """Notes which thread sent each message, and can hold the first one until released."""
+
+    threads: list[str] = []
+    connections: list[Any] = []
+    hold = threading.Event()
+    holding = threading.Event()
+
+    def send_messages(self, email_messages):
+        if not NamingBackend.threads:
+            NamingBackend.holding.set()
+            NamingBackend.hold.wait(10)
+        NamingBackend.threads.append(threading.current_thread().name)
+        NamingBackend.connections.append(connections["default"])
+        mail.outbox.extend(email_messages)
+        return len(email_messages)
+
+
+@pytest.fixture
+def mail_thread(settings):
+    settings.MAIL_SEND_IN_THREAD = True
+    settings.EMAIL_BACKEND = f"{__name__}.NamingBackend"
+    NamingBackend.threads = []
+    NamingBackend.connections = []
+    NamingBackend.hold.clear()
+    NamingBackend.holding.clear()
+    yield
+    NamingBackend.hold.set()
+    outbox.wait_for_mail_thread()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_leaves_from_one_lasting_thread_that_lets_go_of_its_connection(mail_thread):
+    """One thread per process sends every message in turn (no thread and connection per message)."""
+    # One commit queues all 25 (SQLite's shared in-memory test database refuses two writers at once).
+    with transaction.atomic():
+        for number in range(25):
+            outbox.queue_mail(subject=f"Confirmation {number}", body="Text", to=f"m{number}@example.org")
+    NamingBackend.hold.set()
+    outbox.wait_for_mail_thread()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"m{number}@example.org" for number in range(25))
+    assert set(NamingBackend.threads) == {"catchment-mail"}
+    assert [t.name for t in threading.enumerate()].count("catchment-mail") == 1
+    sender = outbox._mail_thread.thread
+    assert sender is not None and not sender.daemon  # a stopping process sends what it holds first
+    assert OutboundMail.objects.filter(sent_at__isnull=True).count() == 0
+    # Its own connection, not the caller's, closed once nothing was left to send.
+    used = {id(conn): conn for conn in NamingBackend.connections}
+    assert len(used) == 1 and connections["default"] not in NamingBackend.connections
+    (conn,) = used.values()
+    assert getattr(conn, "is_in_memory_db", lambda: False)() or conn.connection is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_past_the_limit_mail_waits_in_the_outbox_and_the_caller_never_sends(mail_thread, settings, caplog):
+    """A backlog never makes a request send mail itself (a reset must take as long for any address)."""
+    settings.TASKS_QUEUE_LIMIT = 2
+    with transaction.atomic():
+        outbox.queue_mail(subject="First", body="Text", to="first@example.org")
+    assert NamingBackend.holding.wait(10)  # the thread is busy with the first message, its claim committed
+    for name in ("second", "third", "fourth", "fifth"):
+        with transaction.atomic():
+            outbox.queue_mail(subject=name, body="Text", to=f"{name}@example.org")
+    assert outbox._mail_thread.queue.qsize() == 2  # second and third wait; fourth and fifth were not queued
+    assert sum("left for the sweep" in record.getMessage() for record in caplog.records) == 2
+    caller = threading.current_thread().name
+    assert caller not in NamingBackend.threads and mail.outbox == []  # nothing sent by the request
+    NamingBackend.hold.set()
+    outbox.wait_for_mail_thread()
+    # Two waited in the thread's queue; the other two stayed in the outbox, and the sweep after the last
+    # queued message sent them: nothing lost, nothing sent twice.
+    assert [m.to[0] for m in mail.outbox] == [
+        f"{name}@example.org" for name in ("first", "second", "third", "fourth", "fifth")
+    ]
+    assert set(NamingBackend.threads) == {"catchment-mail"}
+    assert OutboundMail.objects.filter(sent_at__isnull=True).count() == 0
