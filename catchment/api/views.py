@@ -262,6 +262,7 @@ class TokenDetailView(APIView):
 
 
 class CommunityListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"name": ("name", "pk"), "newest": ("-created_at", "-pk"), "largest": ("-member_count", "pk")}
 
     @extend_schema(
@@ -291,6 +292,8 @@ class CommunityListView(ListView):
 
 
 class CommunityDetailView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="communities_read",
         summary=gettext_lazy("A community"),
@@ -385,6 +388,7 @@ class MembershipView(APIView):
 
 
 class MemberListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     # Cursor positions are read off each row, so the sort key is an annotation, not a path across a join.
     orderings = {"name": ("sort_name", "pk"), "newest": ("-joined_at", "-pk")}
 
@@ -433,6 +437,8 @@ class MemberRoleView(APIView):
 
 
 class CharterView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="charters_current",
         summary=gettext_lazy("The community's charter: its latest version"),
@@ -448,6 +454,7 @@ class CharterView(APIView):
 
 
 class CharterVersionListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"newest": ("-number",)}
 
     @extend_schema(
@@ -464,6 +471,8 @@ class CharterVersionListView(ListView):
 
 
 class CharterVersionView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="charters_version",
         summary=gettext_lazy("One version of the charter"),
@@ -480,6 +489,7 @@ class CharterVersionView(APIView):
 
 
 class OrganisationListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"name": ("name", "pk")}
 
     @extend_schema(
@@ -503,6 +513,8 @@ class OrganisationListView(ListView):
 
 
 class OrganisationView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="organisations_read",
         summary=gettext_lazy("An organisation"),
@@ -528,6 +540,7 @@ def _topic(request: Request, slug: str, pk: int) -> tuple[CommunityView, Topic, 
 
 
 class TopicListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"active": ("-last_posted_at", "-pk"), "newest": ("-created_at", "-pk")}
 
     @extend_schema(
@@ -577,6 +590,7 @@ class TopicListView(ListView):
 
 
 class PostListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"oldest": ("number",)}
 
     @extend_schema(
@@ -659,6 +673,7 @@ class FlagView(APIView):
 
 
 class EventListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"soonest": ("starts_at", "pk"), "latest": ("-starts_at", "-pk")}
 
     @extend_schema(
@@ -686,6 +701,8 @@ class EventListView(ListView):
 
 
 class EventDetailView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="events_read",
         summary=gettext_lazy("An event, with your registration"),
@@ -773,6 +790,8 @@ def _harvest(cafe_view: Any, table: Any, round_no: int, harvest: Any) -> dict[st
 
 
 class CafeView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="cafe_read",
         summary=gettext_lazy("A World Café's harvests, round by round, and its synthesis"),
@@ -824,6 +843,7 @@ class HarvestView(APIView):
 
 
 class ResourceListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"newest": ("-created_at", "-pk"), "title": ("title", "pk")}
 
     @extend_schema(
@@ -888,6 +908,8 @@ class ResourceListView(ListView):
 
 
 class ResourceDetailView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="resources_read",
         summary=gettext_lazy("A library resource"),
@@ -903,6 +925,7 @@ class ResourceDetailView(APIView):
 
 
 class AllianceListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"name": ("name", "pk")}
 
     @extend_schema(
@@ -916,6 +939,8 @@ class AllianceListView(ListView):
 
 
 class AllianceView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="alliances_read",
         summary=gettext_lazy("A learning alliance, with its tree of platforms"),
@@ -929,6 +954,7 @@ class AllianceView(APIView):
 
 
 class StakeholderListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"name": ("name", "pk")}
 
     @extend_schema(
@@ -948,6 +974,7 @@ class StakeholderListView(ListView):
 
 
 class PeopleListView(ListView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"name": ("sort_name", "pk")}
 
     @extend_schema(
@@ -978,6 +1005,8 @@ class PeopleListView(ListView):
 
 
 class PersonView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="people_read",
         summary=gettext_lazy("A person's profile"),
@@ -1043,6 +1072,8 @@ def _offset(cursor: str) -> int:
 
 
 class SearchView(APIView):
+    public_read = True  # anonymous readers see what is public (the document says the token is optional)
+
     @extend_schema(
         operation_id="search",
         summary=gettext_lazy("Search people, communities, topics, resources and events (best matches first)"),

@@ -420,7 +420,7 @@ REST_FRAMEWORK = {
         "write": env_str("API_RATE_WRITE", "60/min"),
     },
     "EXCEPTION_HANDLER": "catchment.api.errors.handle",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "catchment.api.schema.CatchmentAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_VERSIONING_CLASS": None,
 }
