@@ -22,7 +22,7 @@ class CursorPage(CursorPagination):
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         choices: dict[str, tuple[str, ...]] = getattr(view, "orderings", {})
         wanted = request.query_params.get("ordering", "")
-        if wanted:
+        if "ordering" in request.query_params:  # sent empty is not one of the choices either
             if wanted not in choices:
                 raise exceptions.ValidationError({"ordering": [_("Choose one of: %s.") % ", ".join(choices)]})
             return choices[wanted]

@@ -88,8 +88,10 @@ def refused_as_400() -> Iterator[None]:
 
 
 def _choice(request: Request, name: str, allowed: Any) -> str:
+    """A filter's value, which must be one the document lists when it is sent at all (`?kind=` too: an empty
+    value is not a choice, and saying so beats quietly answering the unfiltered list)."""
     value = request.query_params.get(name, "")
-    if value and value not in allowed:
+    if name in request.query_params and value not in allowed:
         raise exceptions.ValidationError({name: [_("Choose one of: %s.") % ", ".join(allowed)]})
     return value
 

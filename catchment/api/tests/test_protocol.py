@@ -86,11 +86,31 @@ def test_lists_come_in_cursor_pages_that_do_not_skip_or_repeat_when_new_items_ar
     assert len(seen) + len(rest) == 9  # rivers, cwp and the seven extras; secret board is hidden
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=bm9wZQ", "ordering=evil"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=101", "limit=abc", "cursor=bm9wZQ", "ordering=evil", "ordering="]
+)
 def test_bad_page_parameters_get_400_naming_the_parameter(api, hub, query):
     response = api.get(f"/api/v1/communities/?{query}")
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) & {"limit", "cursor", "ordering"}
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/communities/", "visibility"),
+        ("/api/v1/events/", "kind"),
+        ("/api/v1/events/", "past"),
+        ("/api/v1/resources/", "language"),
+    ],
+)
+@pytest.mark.parametrize("value", ["", "evil"])
+def test_a_filter_sent_empty_or_unknown_gets_400_naming_it(api, hub, path, name, value):
+    """An empty filter is not a choice the document lists: refused like any other, never the whole list."""
+    response = api.get(f"{path}?{name}={value}")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [name]
+    assert response.json()["error"]["fields"][name][0].startswith("Choose one of")
 
 
 def test_reads_carry_an_etag_and_answer_304_when_nothing_changed(api, hub):
