@@ -956,7 +956,6 @@ class AllianceView(APIView):
 
 
 class StakeholderListView(ListView):
-    public_read = True  # anonymous readers see what is public (the document says the token is optional)
     orderings = {"name": ("name", "pk")}
 
     @extend_schema(

@@ -90,7 +90,7 @@ _SEND_AND_SWEEP = Task(_send_and_sweep)
 # Without a task queue, mail leaves from one lasting thread per process (its own, so a reset never waits
 # behind a fan-out's notifications on the task thread), which holds a database connection only while mail
 # is waiting. Past TASKS_QUEUE_LIMIT waiting messages a new one stays in the outbox for the sweep that
-# follows the last message waiting (or cron's).
+# follows the last message waiting (20 at a time; the rest with later mail, or cron's send_mail_queue).
 _mail_thread = Background(name="catchment-mail", overflow="drop")
 
 

@@ -84,6 +84,7 @@ class Background:
         self.queue: queue.Queue[tuple[Task, tuple[Any, ...], dict[str, Any]]] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
+        self.overflowing = False
 
     def put(self, task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         with self.lock:
@@ -96,6 +97,8 @@ class Background:
             # caller runs its task itself, so the requests that make the work slow down instead (or, for work kept
             # elsewhere, it is left to that place's sweep).
             backed_up = self.queue.qsize() >= max(1, settings.TASKS_QUEUE_LIMIT)
+            first_drop = backed_up and not self.overflowing
+            self.overflowing = backed_up
             if not backed_up:
                 self.queue.put((task, args, kwargs))
             if self.thread is None or not self.thread.is_alive():
@@ -104,9 +107,12 @@ class Background:
         if backed_up:
             if self.overflow == "run":
                 task._run_embedded(args, kwargs)
-            else:
+            elif first_drop:  # once per backlog, not once per task left behind
                 logger.warning(
-                    "%s: %d tasks waiting, %s left for the sweep", self.name, self.queue.qsize(), task.name
+                    "%s: %d tasks waiting; new %s tasks are left for the sweep until it drains",
+                    self.name,
+                    self.queue.qsize(),
+                    task.name,
                 )
 
     def _run(self) -> None:

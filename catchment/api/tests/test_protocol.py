@@ -314,3 +314,68 @@ def _hub_webinar():
         languages=["en"],
         join_url="https://meet.example.org/hub",
     )
+
+
+# What anonymous readers may call without a token: the document marks exactly these (CatchmentAutoSchema and
+# the views' `public_read`), so a view that starts or stops answering the public changes this list on purpose.
+PUBLIC_READS = {
+    "alliances_list",
+    "alliances_read",
+    "communities_list",
+    "communities_read",
+    "charters_current",
+    "charters_versions",
+    "charters_version",
+    "communities_members",
+    "topics_list",
+    "posts_list",
+    "events_list",
+    "events_read",
+    "cafe_read",
+    "organisations_list",
+    "organisations_read",
+    "people_list",
+    "people_read",
+    "resources_list",
+    "resources_read",
+    "search",
+}
+
+
+def test_the_document_asks_no_token_exactly_for_the_public_reads():
+    from .test_fuzz import DOCUMENT
+
+    optional = {
+        operation["operationId"]
+        for item in DOCUMENT["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and {} in operation.get("security", [])
+    }
+    assert optional == PUBLIC_READS
+
+
+def test_every_public_read_answers_an_anonymous_reader(api, hub):
+    """With the hub's public data, 200; where the small hub has none (no alliance, organisation, café or
+    public file under these names), a 404 — never a demand for a token."""
+    found = {
+        "/api/v1/alliances/": 200,
+        "/api/v1/alliances/none/": 404,
+        "/api/v1/communities/": 200,
+        "/api/v1/communities/rivers/": 200,
+        "/api/v1/communities/rivers/charter/versions/": 200,
+        "/api/v1/communities/rivers/members/": 200,
+        "/api/v1/communities/rivers/topics/": 200,
+        f"/api/v1/communities/rivers/topics/{hub.topic.pk}/posts/": 200,
+        "/api/v1/events/": 200,
+        f"/api/v1/events/{hub.event.pk}/": 200,
+        "/api/v1/organisations/": 200,
+        "/api/v1/organisations/none/": 404,
+        "/api/v1/people/": 200,
+        "/api/v1/resources/": 200,
+        "/api/v1/search/?q=river": 200,
+    }
+    answers = {path: api.get(path).status_code for path in found}
+    assert answers == found
+    # Private and secret communities stay out of reach without a token.
+    assert api.get("/api/v1/communities/board/").status_code == 404
+    assert api.get("/api/v1/me/").status_code == 401

@@ -241,7 +241,9 @@ def test_past_the_limit_mail_waits_in_the_outbox_and_the_caller_never_sends(mail
         with transaction.atomic():
             outbox.queue_mail(subject=name, body="Text", to=f"{name}@example.org")
     assert outbox._mail_thread.queue.qsize() == 2  # second and third wait; fourth and fifth were not queued
-    assert sum("left for the sweep" in record.getMessage() for record in caplog.records) == 2
+    assert (
+        sum("left for the sweep" in record.getMessage() for record in caplog.records) == 1
+    )  # once a backlog
     caller = threading.current_thread().name
     assert caller not in NamingBackend.threads and mail.outbox == []  # nothing sent by the request
     NamingBackend.hold.set()
